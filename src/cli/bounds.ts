@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { Interrupted } from '../models/bounds.js';
+import { writeJsonAtomic } from '../models/checkpoint.js';
+import { loadProblem } from '../problem.js';
+import { writeLineChart } from '../report/plot.js';
+import { solveProblem, type SolveReport } from '../solve.js';
+import { progressReporter } from './progress.js';
+
+export const intArg = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be an integer, got "${v}"`);
+  return n;
+};
+
+export function boundsCommand(): Command {
+  return new Command('bounds')
+    .description('robust upper and lower price bounds of the problem file by the neural dual')
+    .argument('<problem>', 'problem file (JSON)')
+    .option('--json', 'print one JSON object instead of the summary')
+    .option('--out <dir>', 'folder for results, checkpoints and plots (default runs/<name>)')
+    .option('--seed <n>', 'training seed (overrides training.seed)', intArg('--seed'))
+    .option('--steps <n>', 'training steps (overrides training.steps)', intArg('--steps'))
+    .option('--quiet', 'no progress output')
+    .action(async (file: string, o: { json?: boolean; out?: string; seed?: number; steps?: number; quiet?: boolean }) => {
+      const problem = loadProblem(file, { seed: o.seed, steps: o.steps });
+      const outDir = o.out ?? join('runs', problem.name);
+      const progress = progressReporter(o.quiet);
+      const stop = { requested: false };
+      const onSigint = () => {
+        stop.requested = true;
+      };
+      process.once('SIGINT', onSigint);
+      let report: SolveReport;
+      try {
+        report = await solveProblem(problem, {
+          outDir,
+          stop,
+          onProgress: (p) => progress.update(`${p.side} bound`, p.step, p.steps, `dual ${p.value.toPrecision(5)}`),
+        });
+      } catch (e) {
+        progress.stop();
+        if (e instanceof Interrupted) {
+          process.stderr.write(`vmot: interrupted at step ${e.step}; checkpoint saved in ${outDir}; run the same command again to resume\n`);
+          process.exit(130);
+        }
+        throw e;
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+      }
+      progress.stop();
+      const summary = summaryJson(report);
+      writeJsonAtomic(join(outDir, 'result.json'), summary);
+      writeConvergencePlot(join(outDir, 'convergence.png'), report);
+      if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+      else process.stdout.write(summaryText(report, outDir));
+    });
+}
+
+/** The JSON contract of `vmot bounds --json`. */
+export function summaryJson(r: SolveReport) {
+  const side = (b: SolveReport['upper']) =>
+    b && {
+      value: b.value,
+      primal: b.primal,
+      stderr: b.stderr,
+      mass: b.mass,
+      formulation: b.formulation,
+      map: b.map ?? null,
+      exact: b.exact,
+      reason: b.reason,
+      engine: b.engine,
+      steps: b.steps,
+      seconds: b.seconds,
+    };
+  return { name: r.name, upper: side(r.upper), lower: side(r.lower), formulation: r.formulation, warnings: r.warnings, backend: r.backend, seconds: r.seconds };
+}
+
+function summaryText(r: SolveReport, outDir: string): string {
+  const f = (x: number) => x.toPrecision(6);
+  const lines = [`${r.name}: robust price bounds (${r.formulation} formulation, TF.js ${r.backend} backend)`];
+  for (const b of [r.upper, r.lower]) {
+    if (!b) continue;
+    lines.push(
+      `  ${b.side.padEnd(5)}  dual ${f(b.value)}   primal ${f(b.primal)} +- ${b.stderr.toPrecision(2)}   ` +
+        `(${b.formulation}${b.map ? `, ${b.map} first date` : ''}; ${b.steps} steps, ${b.seconds.toFixed(1)} s)`,
+    );
+    lines.push(`         ${b.reason}`);
+  }
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  lines.push(`  results: ${join(outDir, 'result.json')}, plot: ${join(outDir, 'convergence.png')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function writeConvergencePlot(file: string, r: SolveReport): void {
+  const series = [r.upper, r.lower]
+    .filter((b) => b !== undefined)
+    .map((b) => ({ label: `${b.side} (dual on training batches)`, points: b.trace.map((p) => ({ x: p.step, y: p.value })) }));
+  writeLineChart(file, { title: `${r.name}: dual value during training`, xLabel: 'step', yLabel: 'value', series });
+}

@@ -1,0 +1,10 @@
+/** A user-facing error: the message names the field and the reason; the CLI prints it on one line. */
+export class VmotError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(field ? `${field}: ${message}` : message);
+    this.name = 'VmotError';
+  }
+}

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { VmotError } from '../errors.js';
+import { parseWith } from '../schema.js';
+import { empiricalMarginal } from './empirical.js';
+import { lognormalMarginal, normalMarginal, uniformMarginal } from './parametric.js';
+import type { Marginal } from './types.js';
+
+export interface MarginalContext {
+  /** Folder that relative file names in the spec are resolved against (the problem file's folder). */
+  baseDir: string;
+}
+
+/** One kind of marginal in a problem file: its parameter schema and how to build it. */
+export interface MarginalKind<S extends z.ZodType = z.ZodType> {
+  schema: S;
+  build(params: z.output<S>, ctx: MarginalContext, path: string): Marginal;
+}
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const positive = finite.refine((v) => v > 0, 'must be positive');
+
+function kind<S extends z.ZodType>(k: MarginalKind<S>): MarginalKind<S> {
+  return k;
+}
+
+const kinds: Record<string, MarginalKind> = {
+  normal: kind({
+    schema: z.strictObject({ dist: z.literal('normal'), mean: finite, sd: positive }),
+    build: (p) => normalMarginal(p.mean, p.sd),
+  }),
+  lognormal: kind({
+    schema: z.strictObject({ dist: z.literal('lognormal'), forward: positive, sigma: positive }),
+    build: (p) => lognormalMarginal(p.forward, p.sigma),
+  }),
+  uniform: kind({
+    schema: z
+      .strictObject({ dist: z.literal('uniform'), low: finite, high: finite })
+      .refine((p) => p.high > p.low, { message: 'must be greater than low', path: ['high'] }),
+    build: (p) => uniformMarginal(p.low, p.high),
+  }),
+  empirical: kind({
+    schema: z
+      .strictObject({ dist: z.literal('empirical'), samples: z.array(finite).min(2, 'needs at least 2 samples').optional(), file: z.string().optional() })
+      .refine((p) => (p.samples === undefined) !== (p.file === undefined), { message: 'give exactly one of "samples" or "file"' }),
+    build: (p, ctx, path) => {
+      if (p.samples) return empiricalMarginal(p.samples);
+      const file = resolve(ctx.baseDir, p.file!);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        throw new VmotError(`cannot read ${file}`, `${path}.file`);
+      }
+      const values = text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !l.startsWith('#'));
+      const nums = values.map(Number);
+      const bad = nums.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new VmotError(`line ${bad + 1} of ${file} is not a number: ${JSON.stringify(values[bad])}`, `${path}.file`);
+      if (nums.length < 2) throw new VmotError(`${file} needs at least 2 numbers`, `${path}.file`);
+      return empiricalMarginal(nums, `empirical ${p.file}`);
+    },
+  }),
+};
+
+/** Builds the marginal described by `spec`; errors name `path` (e.g. "marginals[1][0]"). */
+export function buildMarginal(spec: unknown, ctx: MarginalContext, path: string): Marginal {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new VmotError('must be an object with a "dist"', path);
+  const dist = (spec as { dist?: unknown }).dist;
+  const k = typeof dist === 'string' ? kinds[dist] : undefined;
+  if (!k) throw new VmotError(`unknown distribution ${JSON.stringify(dist)}; known: ${Object.keys(kinds).join(', ')}`, `${path}.dist`);
+  const params = parseWith(k.schema, spec, path);
+  return k.build(params, ctx, path);
+}

@@ -1,0 +1,24 @@
+/** A probability law on the real line, as the solver and the checks need it. */
+export interface Marginal {
+  /** Short description, e.g. "normal(0, 1.5)". */
+  readonly label: string;
+  readonly mean: number;
+  readonly variance: number;
+  /** Quantile function F^-1(u), u in (0,1). */
+  quantile(u: number): number;
+  /** Distribution function F(x). */
+  cdf(x: number): number;
+  /** Undiscounted call price E[(X-K)^+]. */
+  call(strike: number): number;
+  /** An interval that holds all but a negligible part (about 1e-9) of the mass. */
+  range(): [number, number];
+}
+
+/** Undiscounted put price E[(K-X)^+] by put-call parity. */
+export function putPrice(m: Marginal, strike: number): number {
+  return m.call(strike) - (m.mean - strike);
+}
+
+export function sd(m: Marginal): number {
+  return Math.sqrt(m.variance);
+}

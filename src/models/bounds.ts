@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { BoundSide, Problem } from '../problem.js';
+import { Rng } from '../random.js';
+import { loadCheckpoint, saveCheckpoint, type TracePoint } from './checkpoint.js';
+import { chooseFormulation, type Choice } from './choose.js';
+import { initWeights, type Engine } from './engine.js';
+import { buildDual, type CostScaling, type Dual } from './formulation.js';
+import { learningRate } from './schedule.js';
+import { TfjsEngine } from './tfjs-engine.js';
+
+export interface BoundResult {
+  side: BoundSide;
+  /** Dual value: cost of the super- (sub-) hedge, sum of the integrals of the static potentials (2.8). */
+  value: number;
+  /** Eckstein-Kupper primal estimate E_theta[beta'_gamma(c - phi) c] on fresh samples. */
+  primal: number;
+  /** Monte Carlo standard error of the primal estimate. */
+  stderr: number;
+  /** E_theta[beta'_gamma(c - phi)]: total mass of the primal density, 1 at convergence. */
+  mass: number;
+  formulation: 'full' | 'reduced';
+  map?: string;
+  exact: boolean;
+  reason: string;
+  warning?: string;
+  engine: string;
+  steps: number;
+  seconds: number;
+  trace: TracePoint[];
+}
+
+export interface Progress {
+  side: BoundSide;
+  step: number;
+  steps: number;
+  value: number;
+}
+
+export interface SolveOptions {
+  /** Folder for checkpoints; a rerun with the same job resumes from it. */
+  checkpointDir?: string;
+  onProgress?: (p: Progress) => void;
+  /** Set to true (e.g. by SIGINT) to stop after the current step with a checkpoint saved. */
+  stop?: { requested: boolean };
+}
+
+export class Interrupted extends Error {
+  constructor(readonly step: number) {
+    super(`interrupted at step ${step}`);
+  }
+}
+
+const QUADRATURE_POINTS = 1 << 15;
+const EVAL_CHUNK = 1 << 14;
+const CHECKPOINT_SECONDS = 10;
+
+/** Builds the dual and the cost scaling for one side: the lower bound maximises -c; the engine sees (sign c - mean) / sd under theta. */
+export function setupDual(problem: Problem, side: BoundSide, choice: Choice): { dual: Dual; scaling: CostScaling } {
+  const sign = side === 'upper' ? 1 : -1;
+  const hidden = Array(problem.training.depth).fill(problem.training.width);
+  const base = { marginals: problem.marginals, payoff: problem.payoff.value, hidden };
+  const pilot = buildDual(choice.kind, { ...base, scaling: { sign, shift: 0, scale: 1 } }, choice.map);
+  const { cost } = pilot.sample(1 << 14, new Rng(`${problem.training.seed}/pilot`));
+  let m = 0;
+  for (const c of cost) m += c;
+  m /= cost.length;
+  let v = 0;
+  for (const c of cost) v += (c - m) ** 2;
+  const s = Math.sqrt(v / cost.length);
+  const scaling: CostScaling = { sign, shift: sign * m, scale: s > 0 ? s : 1 };
+  return { dual: buildDual(choice.kind, { ...base, scaling }, choice.map), scaling };
+}
+
+/** Solves one bound: trains the penalized neural dual, then evaluates value and primal on fresh points. */
+export async function solveBound(problem: Problem, side: BoundSide, options: SolveOptions = {}): Promise<BoundResult> {
+  const opts = problem.training;
+  const choice = chooseFormulation(problem.formulation, side, problem.payoff, problem.marginals, opts.seed);
+  const { dual, scaling } = setupDual(problem, side, choice);
+  const toPrice = (v: number) => scaling.sign * (scaling.shift + scaling.scale * v);
+  const rng = new Rng(opts.seed);
+  const engine: Engine = await TfjsEngine.create({
+    specs: dual.specs,
+    loss: { integralWeights: dual.integralWeights, gamma: opts.gamma },
+    adam: { beta1: opts.betas[0], beta2: opts.betas[1], eps: 1e-8 },
+    weights: initWeights(dual.specs, rng.child(`init/${side}`)),
+  });
+  try {
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify({ problem: problem.fingerprint, side, choice, engine: engine.name }))
+      .digest('hex');
+    const cpFile = options.checkpointDir ? join(options.checkpointDir, `checkpoint-${side}.json`) : undefined;
+    const cp = cpFile ? loadCheckpoint(cpFile, fingerprint) : undefined;
+    let step = 0;
+    let trace: TracePoint[] = [];
+    let secondsBefore = 0;
+    if (cp) {
+      engine.setState(cp.state);
+      ({ step, trace } = cp);
+      secondsBefore = cp.seconds;
+    }
+    const t0 = performance.now();
+    let lastSave = t0;
+    const save = () => {
+      if (cpFile) saveCheckpoint(cpFile, { fingerprint, step, seconds: secondsBefore + (performance.now() - t0) / 1000, trace, state: engine.getState() });
+      lastSave = performance.now();
+    };
+    const every = Math.max(1, Math.floor(opts.steps / 200));
+    while (step < opts.steps) {
+      const lr = learningRate(step, opts.steps, opts.learningRate, opts.decayFraction, opts.lrFinal);
+      const { batch } = dual.sample(opts.batch, rng.child(`batch/${side}/${step}`));
+      const r = await engine.step(batch, lr);
+      if (!Number.isFinite(r.loss)) throw new Error(`training diverged at step ${step} (loss ${r.loss}); lower training.learningRate or training.gamma`);
+      step += 1;
+      if (step % every === 0 || step === opts.steps) {
+        trace.push({ step, value: toPrice(r.value), loss: r.loss * scaling.scale });
+        options.onProgress?.({ side, step, steps: opts.steps, value: toPrice(r.value) });
+      }
+      if (options.stop?.requested) {
+        save();
+        throw new Interrupted(step);
+      }
+      if ((performance.now() - lastSave) / 1000 > CHECKPOINT_SECONDS) save();
+    }
+    save();
+    const ev = await evaluate(engine, dual, opts.gamma, opts.evalSamples, rng.child(`eval/${side}`));
+    return {
+      side,
+      value: toPrice(ev.value),
+      primal: ev.primal,
+      stderr: ev.stderr,
+      mass: ev.mass,
+      formulation: choice.kind,
+      map: choice.map,
+      exact: choice.exact,
+      reason: choice.reason,
+      warning: choice.warning,
+      engine: engine.name,
+      steps: opts.steps,
+      seconds: secondsBefore + (performance.now() - t0) / 1000,
+      trace,
+    };
+  } finally {
+    engine.dispose();
+  }
+}
+
+/**
+ * Value: sum of the integrals of the static potentials by the midpoint rule in the quantile level
+ * (every static potential has one scalar input). Primal: E_theta[gamma (c~ - phi~)^+ c] on fresh samples.
+ */
+async function evaluate(engine: Engine, dual: Dual, gamma: number, n: number, rng: Rng) {
+  const u = Float64Array.from({ length: QUADRATURE_POINTS }, (_, j) => (j + 0.5) / QUADRATURE_POINTS);
+  let value = 0;
+  for (let k = 0; k < dual.specs.length; k++) {
+    if (dual.integralWeights[k] === 0) continue;
+    const out = await engine.evaluate(k, dual.scalarInputs(k, u), u.length);
+    let s = 0;
+    for (const o of out) s += o;
+    value += (dual.integralWeights[k] * s) / out.length;
+  }
+  let sum = 0;
+  let sumSq = 0;
+  let mass = 0;
+  for (let done = 0; done < n; done += EVAL_CHUNK) {
+    const m = Math.min(EVAL_CHUNK, n - done);
+    const { batch, cost } = dual.sample(m, rng.child(`chunk/${done}`));
+    const phi = new Float64Array(m);
+    for (let k = 0; k < dual.specs.length; k++) {
+      const out = await engine.evaluate(k, batch.inputs[k], m);
+      const mult = batch.multipliers[k];
+      for (let b = 0; b < m; b++) phi[b] += mult ? mult[b] * out[b] : out[b];
+    }
+    for (let b = 0; b < m; b++) {
+      const rho = gamma * Math.max(0, batch.cost[b] - phi[b]);
+      mass += rho;
+      sum += rho * cost[b];
+      sumSq += (rho * cost[b]) ** 2;
+    }
+  }
+  const primal = sum / n;
+  return { value, primal, stderr: Math.sqrt(Math.max(0, sumSq / n - primal * primal) / n), mass: mass / n };
+}

@@ -1,0 +1,117 @@
+import { Rng } from '../random.js';
+
+/**
+ * The computation contract between the formulations and an engine (TF.js now, faster ones later).
+ *
+ * An engine owns K dense ReLU networks net_k: R^{in_k} -> R and minimises, by Adam, the penalized
+ * dual loss (4.7)/(4.10) of the paper written generically:
+ *   L = sum_k w_k mean_b net_k(x_kb) + mean_b beta_gamma(c_b - sum_k m_kb net_k(x_kb)),
+ *   beta_gamma(t) = gamma/2 (t^+)^2,
+ * with integral weights w_k (1 for the static potentials phi, psi; 0 for the dynamic holdings h)
+ * and per-sample multipliers m_kb (1 for phi, psi; the price increment for h).
+ */
+export interface NetSpec {
+  inputs: number;
+  hidden: number[];
+}
+
+export interface LossSpec {
+  integralWeights: number[];
+  gamma: number;
+}
+
+export interface LossBatch {
+  size: number;
+  /** Per network: size x inputs, row-major. */
+  inputs: Float32Array[];
+  /** Per network: one multiplier per sample, or null for the constant 1. */
+  multipliers: (Float32Array | null)[];
+  cost: Float32Array;
+}
+
+export interface StepResult {
+  loss: number;
+  /** sum_k w_k mean_b net_k on this batch: the dual value estimate (normalized units). */
+  value: number;
+}
+
+/** One dense layer: w is in x out row-major, b has out entries. */
+export interface Layer {
+  w: Float32Array;
+  b: Float32Array;
+  in: number;
+  out: number;
+}
+export type NetWeights = Layer[];
+
+export interface AdamState {
+  m: NetWeights[];
+  v: NetWeights[];
+  t: number;
+}
+
+export interface EngineState {
+  weights: NetWeights[];
+  adam: AdamState;
+}
+
+export interface AdamOptions {
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+
+export interface Engine {
+  /** e.g. "tfjs-wasm", "tfjs-tensorflow". */
+  readonly name: string;
+  /** One Adam step on the loss of `batch` with learning rate `lr`. */
+  step(batch: LossBatch, lr: number): Promise<StepResult>;
+  /** net_k at n inputs (n x in_k row-major). */
+  evaluate(k: number, inputs: Float32Array, n: number): Promise<Float32Array>;
+  getState(): EngineState;
+  setState(state: EngineState): void;
+  dispose(): void;
+}
+
+export interface EngineOptions {
+  specs: NetSpec[];
+  loss: LossSpec;
+  adam: AdamOptions;
+  /** Initial weights (see initWeights); engines never draw their own. */
+  weights: NetWeights[];
+}
+
+/** PyTorch's default Linear initialisation, U(-1/sqrt(in), 1/sqrt(in)) for weights and biases, from a seeded stream. */
+export function initWeights(specs: NetSpec[], rng: Rng): NetWeights[] {
+  return specs.map((spec) => {
+    const dims = [spec.inputs, ...spec.hidden, 1];
+    return dims.slice(1).map((out, l) => {
+      const inp = dims[l];
+      const bound = 1 / Math.sqrt(inp);
+      const draw = () => (2 * rng.uniform() - 1) * bound;
+      return { in: inp, out, w: Float32Array.from({ length: inp * out }, draw), b: Float32Array.from({ length: out }, draw) };
+    });
+  });
+}
+
+export function zerosLike(weights: NetWeights[]): NetWeights[] {
+  return weights.map((net) => net.map((l) => ({ in: l.in, out: l.out, w: new Float32Array(l.w.length), b: new Float32Array(l.b.length) })));
+}
+
+/** Reference forward pass in plain TypeScript (used to check engines and to evaluate exported potentials). */
+export function forward(net: NetWeights, inputs: Float32Array, n: number): Float32Array {
+  let a = inputs;
+  for (let l = 0; l < net.length; l++) {
+    const { w, b, in: inp, out } = net[l];
+    const z = new Float32Array(n * out);
+    for (let r = 0; r < n; r++) {
+      for (let j = 0; j < out; j++) {
+        let s = b[j];
+        for (let i = 0; i < inp; i++) s += a[r * inp + i] * w[i * out + j];
+        z[r * out + j] = l < net.length - 1 && s < 0 ? 0 : s;
+      }
+    }
+    a = z;
+  }
+  return a;
+}

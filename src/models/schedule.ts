@@ -1,0 +1,6 @@
+/** Learning rate at `step` (0-based): constant, then a geometric decay to lr * lrFinal over the last decayFraction of the steps. */
+export function learningRate(step: number, steps: number, lr: number, decayFraction: number, lrFinal: number): number {
+  const start = Math.floor(steps * (1 - decayFraction));
+  if (step < start || steps - start <= 1) return lr;
+  return lr * lrFinal ** ((step - start) / (steps - start - 1));
+}

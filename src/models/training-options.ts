@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** Training settings of the neural dual (paper appendix "Numerical methods"); defaults give the accuracy in README. */
+export const trainingSchema = z.strictObject({
+  seed: z.number().int().default(7),
+  steps: z.number().int().positive().default(6000),
+  batch: z.number().int().min(16).default(4096),
+  /** Penalty parameter of beta_gamma(t) = gamma/2 (t^+)^2, in units of the normalized cost (see normalization in formulation.ts). */
+  gamma: z.number().positive().default(1000),
+  learningRate: z.number().positive().default(1e-3),
+  /** Fraction of steps at the end over which the learning rate decays geometrically to lrFinal * learningRate. */
+  decayFraction: z.number().min(0).max(1).default(0.3),
+  lrFinal: z.number().positive().max(1).default(0.03),
+  betas: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]).default([0.9, 0.999]),
+  width: z.number().int().positive().default(64),
+  depth: z.number().int().positive().default(3),
+  /** Samples for the final evaluation of value and primal (Monte Carlo, independent of training batches). */
+  evalSamples: z.number().int().min(1000).default(1 << 18),
+  engine: z.enum(['tfjs']).default('tfjs'),
+});
+
+export type TrainingOptions = z.output<typeof trainingSchema>;
