@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { solveBound, type BoundResult, type Progress, type SolveOptions } from './models/bounds.js';
-import { writeJsonAtomic } from './models/checkpoint.js';
+import { decodeNets, encodeNets, writeJsonAtomic } from './models/checkpoint.js';
 import { tfBackend } from './models/tfjs-backend.js';
 import type { BoundSide, Problem } from './problem.js';
 
@@ -33,7 +33,7 @@ export async function solveProblem(problem: Problem, opts: SolveProblemOptions =
     let r = file ? finished(file, problem.fingerprint) : undefined;
     if (!r) {
       r = await solveBound(problem, side, { checkpointDir: opts.outDir, onProgress: opts.onProgress, stop: opts.stop });
-      if (file) writeJsonAtomic(file, { fingerprint: problem.fingerprint, result: r });
+      if (file) writeJsonAtomic(file, { fingerprint: problem.fingerprint, result: { ...r, networks: { ...r.networks, weights: encodeNets(r.networks.weights) } } });
     }
     report[side] = r;
     if (r.warning) report.warnings.push(r.warning);
@@ -48,7 +48,8 @@ function finished(file: string, fingerprint: string): BoundResult | undefined {
   if (!existsSync(file)) return undefined;
   try {
     const saved = JSON.parse(readFileSync(file, 'utf8'));
-    return saved.fingerprint === fingerprint ? saved.result : undefined;
+    if (saved.fingerprint !== fingerprint) return undefined;
+    return { ...saved.result, networks: { ...saved.result.networks, weights: decodeNets(saved.result.networks.weights) } };
   } catch {
     return undefined;
   }

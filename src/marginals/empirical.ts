@@ -22,6 +22,7 @@ export function empiricalMarginal(samples: ArrayLike<number>, label = 'empirical
     return lo;
   };
   return {
+    dist: 'empirical',
     label: `${label}(n=${n})`,
     mean,
     variance: ss / n,

@@ -12,6 +12,7 @@ export const stdNormalPdf = (x: number): number => normalPdf(x, 0, 1);
 /** N(mean, sd^2); call price by the Bachelier formula. */
 export function normalMarginal(mean: number, sdev: number): Marginal {
   return {
+    dist: 'normal',
     label: `normal(${mean}, ${sdev})`,
     mean,
     variance: sdev * sdev,
@@ -29,6 +30,7 @@ export function normalMarginal(mean: number, sdev: number): Marginal {
 export function lognormalMarginal(forward: number, sigma: number): Marginal {
   const q = (u: number) => forward * Math.exp(sigma * stdNormalQuantile(u) - 0.5 * sigma * sigma);
   return {
+    dist: 'lognormal',
     label: `lognormal(${forward}, ${sigma})`,
     mean: forward,
     variance: forward * forward * (Math.exp(sigma * sigma) - 1),
@@ -48,6 +50,7 @@ export function uniformMarginal(low: number, high: number): Marginal {
   const w = high - low;
   const mean = 0.5 * (low + high);
   return {
+    dist: 'uniform',
     label: `uniform(${low}, ${high})`,
     mean,
     variance: (w * w) / 12,

@@ -1,5 +1,7 @@
 /** A probability law on the real line, as the solver and the checks need it. */
 export interface Marginal {
+  /** Family name as in the problem file ("normal", "lognormal", "uniform", "empirical", ...). */
+  readonly dist: string;
   /** Short description, e.g. "normal(0, 1.5)". */
   readonly label: string;
   readonly mean: number;

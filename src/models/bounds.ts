@@ -4,8 +4,8 @@ import type { BoundSide, Problem } from '../problem.js';
 import { Rng } from '../random.js';
 import { loadCheckpoint, saveCheckpoint, type TracePoint } from './checkpoint.js';
 import { chooseFormulation, type Choice } from './choose.js';
-import { initWeights, type Engine } from './engine.js';
-import { buildDual, type CostScaling, type Dual } from './formulation.js';
+import { initWeights, type Engine, type NetSpec, type NetWeights } from './engine.js';
+import { buildDual, type CostScaling, type Dual, type FirstDateMap, type NetRole } from './formulation.js';
 import { learningRate } from './schedule.js';
 import { TfjsEngine } from './tfjs-engine.js';
 
@@ -28,6 +28,18 @@ export interface BoundResult {
   steps: number;
   seconds: number;
   trace: TracePoint[];
+  /** The trained dual: what each network stands for, its weights, and the cost scaling it was trained on. */
+  networks: TrainedDual;
+}
+
+export interface TrainedDual {
+  kind: 'full' | 'reduced';
+  map?: FirstDateMap;
+  roles: NetRole[];
+  specs: NetSpec[];
+  scaling: CostScaling;
+  gamma: number;
+  weights: NetWeights[];
 }
 
 export interface Progress {
@@ -124,6 +136,15 @@ export async function solveBound(problem: Problem, side: BoundSide, options: Sol
     }
     save();
     const ev = await evaluate(engine, dual, opts.gamma, opts.evalSamples, rng.child(`eval/${side}`));
+    const networks: TrainedDual = {
+      kind: dual.kind,
+      map: dual.map,
+      roles: dual.roles,
+      specs: dual.specs,
+      scaling,
+      gamma: opts.gamma,
+      weights: engine.getState().weights,
+    };
     return {
       side,
       value: toPrice(ev.value),
@@ -139,6 +160,7 @@ export async function solveBound(problem: Problem, side: BoundSide, options: Sol
       steps: opts.steps,
       seconds: secondsBefore + (performance.now() - t0) / 1000,
       trace,
+      networks,
     };
   } finally {
     engine.dispose();

@@ -23,16 +23,16 @@ const f32 = (s: string) => {
   const buf = Buffer.from(s, 'base64');
   return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
 };
-type Enc<T> = T extends Float32Array ? string : T extends object ? { [K in keyof T]: Enc<T[K]> } : T;
-const encNets = (nets: NetWeights[]) => nets.map((n) => n.map((l) => ({ in: l.in, out: l.out, w: b64(l.w), b: b64(l.b) })));
-const decNets = (nets: Enc<NetWeights[]>) => nets.map((n) => n.map((l) => ({ in: l.in, out: l.out, w: f32(l.w), b: f32(l.b) })));
+export type Enc<T> = T extends Float32Array ? string : T extends object ? { [K in keyof T]: Enc<T[K]> } : T;
+export const encodeNets = (nets: NetWeights[]) => nets.map((n) => n.map((l) => ({ in: l.in, out: l.out, w: b64(l.w), b: b64(l.b) })));
+export const decodeNets = (nets: Enc<NetWeights[]>) => nets.map((n) => n.map((l) => ({ in: l.in, out: l.out, w: f32(l.w), b: f32(l.b) })));
 
 export function encodeState(s: EngineState): Enc<EngineState> {
-  return { weights: encNets(s.weights), adam: { m: encNets(s.adam.m), v: encNets(s.adam.v), t: s.adam.t } };
+  return { weights: encodeNets(s.weights), adam: { m: encodeNets(s.adam.m), v: encodeNets(s.adam.v), t: s.adam.t } };
 }
 
 export function decodeState(s: Enc<EngineState>): EngineState {
-  return { weights: decNets(s.weights), adam: { m: decNets(s.adam.m), v: decNets(s.adam.v), t: s.adam.t } };
+  return { weights: decodeNets(s.weights), adam: { m: decodeNets(s.adam.m), v: decodeNets(s.adam.v), t: s.adam.t } };
 }
 
 /** Writes atomically (temp file + rename), so an interrupt never leaves a half-written file. */

@@ -18,6 +18,10 @@ export interface Structure {
 export interface Payoff {
   readonly label: string;
   readonly value: PathFn;
+  /** The problem-file spec it was built from. */
+  readonly spec: PayoffSpec;
+  /** The dates whose prices the payoff reads. */
+  readonly dates: number[];
   /** Known from the payoff type, or undefined when it must be checked numerically. */
   readonly structure?: Structure;
 }
@@ -85,7 +89,12 @@ const PAYOFF_TYPES = [
 /** Builds a payoff from its JSON spec (see README "Problem file"); `path` names the field in errors. */
 export function buildPayoff(spec: unknown, dims: Dims, path = 'payoff'): Payoff {
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new VmotError('must be an object with a "type"', path);
-  const p = spec as PayoffSpec;
+  return { ...buildTyped(spec as PayoffSpec, dims, path), spec: spec as PayoffSpec };
+}
+
+type Built = Omit<Payoff, 'spec'>;
+
+function buildTyped(p: PayoffSpec, dims: Dims, path: string): Built {
   const { d } = dims;
   switch (p.type) {
     case 'quadratic': {
@@ -96,6 +105,7 @@ export function buildPayoff(spec: unknown, dims: Dims, path = 'payoff'): Payoff 
       const o = t * d;
       return {
         label: `quadratic(date ${t})`,
+        dates: [t],
         value: (s) => {
           let v = 0;
           for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) v += M[i][j] * s[o + i] * s[o + j];
@@ -113,6 +123,7 @@ export function buildPayoff(spec: unknown, dims: Dims, path = 'payoff'): Payoff 
       const o = t * d;
       return {
         label: `${p.type}(date ${t}, K=${k})`,
+        dates: [t],
         value: (s) => {
           let b = 0;
           for (let i = 0; i < d; i++) b += w[i] * s[o + i];
@@ -135,6 +146,7 @@ export function buildPayoff(spec: unknown, dims: Dims, path = 'payoff'): Payoff 
       const m: Modularity = isMax === call ? 'sub' : 'super';
       return {
         label: `${p.type}(date ${t}, K=${k})`,
+        dates: [t],
         value: (s) => {
           let e = s[o];
           for (let i = 1; i < d; i++) e = isMax ? Math.max(e, s[o + i]) : Math.min(e, s[o + i]);
@@ -156,6 +168,7 @@ export function buildPayoff(spec: unknown, dims: Dims, path = 'payoff'): Payoff 
       const i1 = to * d + a;
       return {
         label: `forward-start ${kind}(asset ${a}, ${from}->${to}, K=${k})`,
+        dates: [from, to],
         value: (s) => {
           const z = s[i1] - k * s[i0];
           return kind === 'call' ? Math.max(0, z) : kind === 'put' ? Math.max(0, -z) : Math.abs(z);
@@ -189,6 +202,7 @@ export function buildPayoff(spec: unknown, dims: Dims, path = 'payoff'): Payoff 
       }
       return {
         label: parts.map(({ w, payoff }) => `${w}*${payoff.label}`).join(' + '),
+        dates: [...new Set(parts.flatMap(({ payoff }) => payoff.dates))].sort((a, b) => a - b),
         value: (s) => {
           let v = 0;
           for (const { w, payoff } of parts) v += w * payoff.value(s);
@@ -206,7 +220,7 @@ const EXPR_FUNCTIONS = new Set(['max', 'min', 'abs', 'exp', 'log', 'sqrt', 'pow'
 const EXPR_OPERATORS = new Set(['add', 'subtract', 'multiply', 'divide', 'pow', 'unaryMinus', 'unaryPlus', 'smaller', 'larger', 'smallerEq', 'largerEq']);
 
 /** An arithmetic expression over s[t][i] (and x[i] = s[0][i], y[i] = s[1][i] when T = 2), 0-based, parsed by mathjs. */
-function expressionPayoff(expr: string, dims: Dims, path: string): Payoff {
+function expressionPayoff(expr: string, dims: Dims, path: string): Built {
   let node: math.MathNode;
   try {
     node = math.parse(expr);
@@ -214,7 +228,18 @@ function expressionPayoff(expr: string, dims: Dims, path: string): Payoff {
     throw new VmotError(`cannot parse: ${(e as Error).message}`, path);
   }
   const vars = dims.T === 2 ? ['s', 'x', 'y'] : ['s'];
+  const dates = new Set<number>();
   node.traverse((n, _p, parent) => {
+    if (n.type === 'AccessorNode') {
+      const acc = n as math.AccessorNode;
+      const name = acc.object.type === 'SymbolNode' ? (acc.object as math.SymbolNode).name : '';
+      const first = acc.index.dimensions[0];
+      if (name === 'x' || name === 'y') dates.add(name === 'x' ? 0 : 1);
+      else if (name === 's') {
+        if (first?.type === 'ConstantNode' && typeof (first as math.ConstantNode).value === 'number') dates.add((first as math.ConstantNode).value as number);
+        else for (let t = 0; t < dims.T; t++) dates.add(t);
+      }
+    }
     if (n.type === 'SymbolNode') {
       const name = (n as math.SymbolNode).name;
       const isCallee = parent?.type === 'FunctionNode' && (parent as math.FunctionNode).fn === n;
@@ -248,5 +273,5 @@ function expressionPayoff(expr: string, dims: Dims, path: string): Payoff {
   } catch (e) {
     throw e instanceof VmotError ? e : new VmotError(`cannot evaluate: ${(e as Error).message}`, path);
   }
-  return { label: `expression(${expr})`, value };
+  return { label: `expression(${expr})`, value, dates: [...dates].sort((a, b) => a - b) };
 }
