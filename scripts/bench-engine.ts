@@ -1,0 +1,102 @@
+/**
+ * Training throughput (samples/s of forward + backward + Adam) of the engines at batch 1000 and
+ * 16384, for the networks of the reduced and the full d=2 dual (3 hidden ReLU layers of 64), and of
+ * scripts/bench_torch.py (same networks, loss and optimizer) when a python3 with torch is found.
+ * Engines are measured interleaved, `--reps` times each; the medians are printed.
+ * Usage: npx tsx scripts/bench-engine.ts [--reps 3] [--seconds 2] [--engines wasm,wasm-simd,tfjs]
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { initWeights, type Engine, type LossBatch, type NetSpec } from '../src/models/engine.js';
+import { createEngine, ENGINE_NAMES, type EngineName } from '../src/models/engines.js';
+import { Rng } from '../src/random.js';
+
+const arg = (name: string, def: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : def;
+};
+const reps = Number(arg('reps', '3'));
+const seconds = Number(arg('seconds', '2'));
+const engines = arg('engines', 'wasm,wasm-simd,tfjs').split(',') as EngineName[];
+for (const e of engines) if (!ENGINE_NAMES.includes(e)) throw new Error(`--engines: unknown engine ${e} (known: ${ENGINE_NAMES.join(', ')})`);
+const GAMMA = 1000;
+
+// reduced d=2: phi~(u), phi_1, phi_2, h_1(u), h_2(u); full d=2: four phi_{t,i}, h_i(x_1, x_2)
+const FORMS: Record<string, { inputs: number[]; weights: number[] }> = {
+  reduced: { inputs: [1, 1, 1, 1, 1], weights: [1, 1, 1, 0, 0] },
+  full: { inputs: [1, 1, 1, 1, 2, 2], weights: [1, 1, 1, 1, 0, 0] },
+};
+const BATCHES = [1000, 16384];
+
+function syntheticBatch(form: string, B: number, rng: Rng): LossBatch {
+  const f = FORMS[form];
+  const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
+  return { size: B, inputs: f.inputs.map((i) => normal(B * i)), multipliers: f.weights.map((w) => (w ? null : normal(B))), cost: normal(B) };
+}
+
+async function measureEngine(name: EngineName, form: string, B: number): Promise<{ rate: number; label: string }> {
+  const f = FORMS[form];
+  const specs: NetSpec[] = f.inputs.map((inputs) => ({ inputs, hidden: [64, 64, 64] }));
+  const rng = new Rng(`bench/${form}/${B}`);
+  const engine: Engine = await createEngine(name, {
+    specs,
+    loss: { integralWeights: f.weights, gamma: GAMMA },
+    adam: { beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+    weights: initWeights(specs, rng.child('init')),
+  });
+  try {
+    const batch = syntheticBatch(form, B, rng);
+    for (let i = 0; i < 3; i++) await engine.step(batch, 1e-4);
+    let steps = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < seconds * 1000) (await engine.step(batch, 1e-4), (steps += 1));
+    return { rate: (steps * B) / ((performance.now() - t0) / 1000), label: engine.name };
+  } finally {
+    engine.dispose();
+  }
+}
+
+/** A python3 with torch: the one on PATH, else Debian's /usr/bin/python3 (python3-torch). */
+function torchPython(): string | undefined {
+  for (const py of ['python3', '/usr/bin/python3']) {
+    const r = spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' });
+    if (r.status === 0) return py;
+  }
+  return undefined;
+}
+
+function measureTorch(py: string, form: string, B: number): { rate: number; label: string } {
+  const script = fileURLToPath(new URL('./bench_torch.py', import.meta.url));
+  const r = spawnSync(py, [script, '--form', form, '--batch', String(B), '--seconds', String(seconds), '--gamma', String(GAMMA)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench_torch.py failed: ${r.stderr}`);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  return { rate: out.samples_per_s, label: `pytorch-${out.torch}-${out.threads}t` };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const py = torchPython();
+if (!py) console.log('note: no python3 with torch found; PyTorch rows skipped (Debian: apt-get install python3-torch)');
+const rows = [...engines, ...(py ? ['pytorch'] : [])];
+const rates = new Map<string, number[]>();
+const labels = new Map<string, string>();
+for (let rep = 0; rep < reps; rep++)
+  for (const form of Object.keys(FORMS))
+    for (const B of BATCHES)
+      for (const row of rows) {
+        const r = row === 'pytorch' ? measureTorch(py!, form, B) : await measureEngine(row as EngineName, form, B);
+        const key = `${row}|${form}|${B}`;
+        rates.set(key, [...(rates.get(key) ?? []), r.rate]);
+        labels.set(row, r.label);
+      }
+
+const cols = Object.keys(FORMS).flatMap((form) => BATCHES.map((B) => ({ form, B })));
+const fmt = (x: number) => `${(x / 1000).toFixed(1)}k`.padStart(9);
+console.log(`training samples/s, median of ${reps} interleaved runs of ${seconds} s each`);
+console.log(`${'engine'.padEnd(28)}${cols.map((c) => `${c.form} b=${c.B}`.padStart(18)).join('')}`);
+for (const row of rows) console.log(`${labels.get(row)!.padEnd(28)}${cols.map((c) => fmt(median(rates.get(`${row}|${c.form}|${c.B}`)!)).padStart(18)).join('')}`);
+if (py)
+  for (const row of engines)
+    console.log(
+      `ratio ${labels.get(row)} / ${labels.get('pytorch')}: ${cols.map((c) => `${c.form} b=${c.B} ${(median(rates.get(`${row}|${c.form}|${c.B}`)!) / median(rates.get(`pytorch|${c.form}|${c.B}`)!)).toFixed(2)}x`).join(', ')}`,
+    );

@@ -1,0 +1,65 @@
+"""PyTorch twin of scripts/bench-engine.ts: the same networks (dense ReLU, 3 hidden layers of 64), the
+same generic VMOT loss (src/models/engine.ts) and Adam; prints one JSON line with training samples/s."""
+import argparse
+import json
+import time
+
+import torch
+
+
+def specs(form):
+    # reduced d=2: phi~(u), phi_1(y1), phi_2(y2), h_1(u), h_2(u); full d=2: phi_{t,i} (4), h_i(x1, x2) (2)
+    if form == "reduced":
+        return [1, 1, 1, 1, 1], [1.0, 1.0, 1.0, 0.0, 0.0]
+    return [1, 1, 1, 1, 2, 2], [1.0, 1.0, 1.0, 1.0, 0.0, 0.0]
+
+
+def net(inputs, width, depth):
+    layers, d = [], inputs
+    for _ in range(depth):
+        layers += [torch.nn.Linear(d, width), torch.nn.ReLU()]
+        d = width
+    return torch.nn.Sequential(*layers, torch.nn.Linear(d, 1))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--form", choices=["reduced", "full"], required=True)
+    ap.add_argument("--batch", type=int, required=True)
+    ap.add_argument("--seconds", type=float, default=2.0)
+    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: as installed)")
+    ap.add_argument("--gamma", type=float, default=1000.0)
+    a = ap.parse_args()
+    if a.threads:
+        torch.set_num_threads(a.threads)
+    torch.manual_seed(7)
+    ins, w = specs(a.form)
+    nets = [net(i, 64, 3) for i in ins]
+    params = [p for n in nets for p in n.parameters()]
+    opt = torch.optim.Adam(params, lr=1e-4, betas=(0.9, 0.999), eps=1e-8)
+    B = a.batch
+    xs = [torch.randn(B, i) for i in ins]
+    mult = [None if wk else torch.randn(B) for wk in w]
+    cost = torch.randn(B)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        outs = [n(x).squeeze(1) for n, x in zip(nets, xs)]
+        phi = sum(o if m is None else o * m for o, m in zip(outs, mult))
+        value = sum(wk * o.mean() for wk, o in zip(w, outs) if wk)
+        loss = value + a.gamma / 2 * torch.relu(cost - phi).square().mean()
+        loss.backward()
+        opt.step()
+
+    for _ in range(3):
+        step()
+    steps, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < a.seconds:
+        step()
+        steps += 1
+    dt = time.perf_counter() - t0
+    print(json.dumps({"samples_per_s": steps * B / dt, "threads": torch.get_num_threads(), "torch": torch.__version__}))
+
+
+if __name__ == "__main__":
+    main()

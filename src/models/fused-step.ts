@@ -1,0 +1,254 @@
+import type { NetSpec, NetWeights } from './engine.js';
+
+/**
+ * The fused training step of the generic VMOT loss (engine.ts) for K dense ReLU networks, written
+ * once over a small set of kernel primitives (assembly/kernel.ts in WASM, or kernels.ts in plain
+ * TypeScript) that work on one linear memory shared by all threads. Every thread runs forward and
+ * backward passes over its rows of the batch, tile by tile, and sums its gradients into its own
+ * copy; the main thread then sums the copies and applies Adam.
+ */
+export interface Kernel {
+  /** See assembly/kernel.ts: C = (bias row or C) + A B, masked; all pointers are byte offsets. */
+  gemm(rows: number, kdim: number, n: number, a: number, rs: number, cs: number, b: number, c: number, bias: number, mask: number, relu: number): void;
+  adam(p: number, m: number, v: number, g: number, parts: number, stride: number, count: number, alpha: number, b1: number, b2: number, eps: number): void;
+  transpose(src: number, dst: number, rows: number, cols: number): void;
+}
+
+export interface LayerLayout {
+  in: number;
+  out: number;
+  /** Padded widths: inP is the previous layer's outP (in for the first layer), outP a multiple of 8. */
+  inP: number;
+  outP: number;
+  /** Float offsets of w (inP x outP row-major) and b (outP) inside a parameter vector. */
+  w: number;
+  b: number;
+  /** Byte offset of this layer's activations (tile x outP) inside a thread's scratch. */
+  act: number;
+}
+
+export interface Layout {
+  specs: NetSpec[];
+  nets: LayerLayout[][];
+  threads: number;
+  tile: number;
+  /** Length of the (padded) parameter vector in floats, a multiple of 8. */
+  size: number;
+  /** Byte offsets of the fixed regions. */
+  zeros: number;
+  ones: number;
+  params: number;
+  m: number;
+  v: number;
+  wt: number;
+  grads: number;
+  stats: number;
+  scratch: number;
+  scratchBytes: number;
+  /** Scratch-relative byte offsets of the gradient buffers and the per-row residuals. */
+  g0: number;
+  g1: number;
+  seed: number;
+  rp: number;
+  /** Start of the batch region (see ioLayout). */
+  io: number;
+}
+
+/** Byte offsets of the batch region for `capacity` rows: inputs and multipliers per network, cost, outputs. */
+export interface IoLayout {
+  x: number[];
+  mult: number[];
+  cost: number;
+  out: number;
+  end: number;
+}
+
+export const RESERVED_BYTES = 1 << 16;
+const pad8 = (n: number) => Math.ceil(n / 8) * 8;
+
+/** Places parameters, Adam moments, per-thread gradients and scratch in the shared memory. */
+export function makeLayout(specs: NetSpec[], threads: number, tile: number): Layout {
+  let size = 0;
+  let act = 0;
+  let maxP = 8;
+  const nets = specs.map((spec) => {
+    const dims = [spec.inputs, ...spec.hidden, 1];
+    let inP = spec.inputs;
+    return dims.slice(1).map((out, l) => {
+      const outP = pad8(out);
+      const layer = { in: dims[l], out, inP, outP, w: size, b: size + inP * outP, act };
+      size += inP * outP + outP;
+      act += tile * outP * 4;
+      maxP = Math.max(maxP, outP);
+      inP = outP;
+      return layer;
+    });
+  });
+  const bytes = size * 4;
+  let at = RESERVED_BYTES;
+  const take = (n: number) => ((at += n), at - n);
+  const zeros = take(maxP * 4);
+  const ones = take(tile * 4);
+  const params = take(bytes);
+  const m = take(bytes);
+  const v = take(bytes);
+  const wt = take(bytes);
+  const grads = take(bytes * threads);
+  const stats = take(16 * threads);
+  const g0 = act;
+  const g1 = g0 + tile * maxP * 4;
+  const seed = g1 + tile * maxP * 4;
+  const rp = seed + tile * 8 * 4;
+  const scratchBytes = rp + tile * 4;
+  const scratch = take(scratchBytes * threads);
+  return { specs, nets, threads, tile, size, zeros, ones, params, m, v, wt, grads, stats, scratch, scratchBytes, g0, g1, seed, rp, io: at };
+}
+
+export function ioLayout(layout: Layout, capacity: number): IoLayout {
+  let at = layout.io;
+  const take = (floats: number) => ((at += floats * 4), at - floats * 4);
+  const x = layout.specs.map((s) => take(capacity * s.inputs));
+  const mult = layout.specs.map(() => take(capacity));
+  const cost = take(capacity);
+  const out = take(capacity);
+  return { x, mult, cost, out, end: at };
+}
+
+/** Fills the constant regions (ones for bias gradients, zero padding of gradient seeds) once. */
+export function initMemory(layout: Layout, f32: Float32Array): void {
+  f32.fill(1, layout.ones / 4, layout.ones / 4 + layout.tile);
+  f32.fill(0, layout.scratch / 4, (layout.scratch + layout.scratchBytes * layout.threads) / 4);
+}
+
+export const Job = { Train: 1, Eval: 2 } as const;
+export type Job = (typeof Job)[keyof typeof Job];
+
+/** What one job needs besides the layout: loss constants and which rows carry multipliers. */
+export interface JobSpec {
+  job: Job;
+  /** Network evaluated by an Eval job. */
+  net: number;
+  rows: number;
+  capacity: number;
+  gamma: number;
+  integralWeights: number[];
+  hasMult: boolean[];
+}
+
+/** Rows [start, end) of thread `tid` when n rows are split over the threads. */
+export function rowsOf(layout: Layout, tid: number, n: number): [number, number] {
+  const chunk = Math.ceil(n / layout.threads / 4) * 4;
+  return [Math.min(n, tid * chunk), Math.min(n, (tid + 1) * chunk)];
+}
+
+/** Runs thread `tid`'s share of a job on memory `mem` with kernel `kern`. */
+export function runJob(layout: Layout, kern: Kernel, mem: WebAssembly.Memory | ArrayBuffer, tid: number, spec: JobSpec): void {
+  const buffer = mem instanceof ArrayBuffer ? mem : mem.buffer;
+  const f32 = new Float32Array(buffer);
+  const io = ioLayout(layout, spec.capacity);
+  const [r0, r1] = rowsOf(layout, tid, spec.rows);
+  const scratch = layout.scratch + tid * layout.scratchBytes;
+  if (spec.job === Job.Eval) {
+    const net = layout.nets[spec.net];
+    const last = scratch + net[net.length - 1].act;
+    for (let s = r0; s < r1; s += layout.tile) {
+      const n = Math.min(layout.tile, r1 - s);
+      forwardNet(layout, kern, spec.net, io.x[spec.net] + s * layout.specs[spec.net].inputs * 4, n, scratch);
+      for (let i = 0; i < n; i++) f32[io.out / 4 + s + i] = f32[last / 4 + i * 8];
+    }
+    return;
+  }
+  const grads = layout.grads + tid * layout.size * 4;
+  f32.fill(0, grads / 4, grads / 4 + layout.size);
+  let sumSq = 0;
+  let sumValue = 0;
+  const K = layout.nets.length;
+  const B = spec.rows;
+  for (let s = r0; s < r1; s += layout.tile) {
+    const n = Math.min(layout.tile, r1 - s);
+    for (let k = 0; k < K; k++) forwardNet(layout, kern, k, io.x[k] + s * layout.specs[k].inputs * 4, n, scratch);
+    // residual (c - sum_k m_k net_k)^+ per row
+    const rp = (scratch + layout.rp) / 4;
+    for (let i = 0; i < n; i++) {
+      let phi = 0;
+      for (let k = 0; k < K; k++) {
+        const net = layout.nets[k];
+        const o = f32[(scratch + net[net.length - 1].act) / 4 + i * 8];
+        phi += spec.hasMult[k] ? f32[io.mult[k] / 4 + s + i] * o : o;
+        sumValue += spec.integralWeights[k] * o;
+      }
+      const r = Math.max(0, f32[io.cost / 4 + s + i] - phi);
+      sumSq += r * r;
+      f32[rp + i] = r;
+    }
+    for (let k = 0; k < K; k++) {
+      // dL/dnet_k = w_k / B - gamma m_k (c - phi)^+ / B, in column 0 of the seed buffer
+      const seed = (scratch + layout.seed) / 4;
+      const wk = spec.integralWeights[k] / B;
+      for (let i = 0; i < n; i++) f32[seed + i * 8] = wk - (spec.gamma * (spec.hasMult[k] ? f32[io.mult[k] / 4 + s + i] : 1) * f32[rp + i]) / B;
+      backwardNet(layout, kern, k, io.x[k] + s * layout.specs[k].inputs * 4, n, scratch, grads);
+    }
+  }
+  const st = new Float64Array(buffer, layout.stats + tid * 16, 2);
+  st[0] = sumSq;
+  st[1] = sumValue;
+}
+
+/** Forward pass of network k on n rows at byte offset x; activations go to the thread's scratch. */
+function forwardNet(layout: Layout, kern: Kernel, k: number, x: number, n: number, scratch: number): void {
+  const net = layout.nets[k];
+  let a = x;
+  net.forEach((L, l) => {
+    const z = scratch + L.act;
+    kern.gemm(n, L.inP, L.outP, a, L.inP, 1, layout.params + L.w * 4, z, layout.params + L.b * 4, 0, l < net.length - 1 ? 1 : 0);
+    a = z;
+  });
+}
+
+/** Backward pass of network k from the seed gradient, accumulating dL/dw and dL/db into `grads`. */
+function backwardNet(layout: Layout, kern: Kernel, k: number, x: number, n: number, scratch: number, grads: number): void {
+  const net = layout.nets[k];
+  let g = scratch + layout.seed;
+  for (let l = net.length - 1; l >= 0; l--) {
+    const L = net[l];
+    const a = l === 0 ? x : scratch + net[l - 1].act;
+    // dW += A^T G (A read transposed; its row stride is inP), db += 1^T G
+    kern.gemm(L.inP, n, L.outP, a, 1, L.inP, g, grads + L.w * 4, 0, 0, 0);
+    kern.gemm(1, n, L.outP, layout.ones, 0, 1, g, grads + L.b * 4, 0, 0, 0);
+    if (l > 0) {
+      // G_prev = (G W^T) masked by the ReLU derivative of the previous activations
+      const next = scratch + (g === scratch + layout.g0 ? layout.g1 : layout.g0);
+      kern.gemm(n, L.outP, L.inP, g, L.outP, 1, layout.wt + L.w * 4, next, layout.zeros, a, 0);
+      g = next;
+    }
+  }
+}
+
+/** Writes W^T (outP x inP) of every hidden-input layer into the wt region for the backward pass. */
+export function transposeWeights(layout: Layout, kern: Kernel): void {
+  for (const net of layout.nets)
+    for (let l = 1; l < net.length; l++) kern.transpose(layout.params + net[l].w * 4, layout.wt + net[l].w * 4, net[l].inP, net[l].outP);
+}
+
+/** Copies unpadded weights out of a padded parameter vector starting at byte offset `base`. */
+export function readWeights(layout: Layout, f32: Float32Array, base: number): NetWeights[] {
+  return layout.nets.map((net) =>
+    net.map((L) => {
+      const w = new Float32Array(L.in * L.out);
+      for (let i = 0; i < L.in; i++) for (let j = 0; j < L.out; j++) w[i * L.out + j] = f32[base / 4 + L.w + i * L.outP + j];
+      return { in: L.in, out: L.out, w, b: f32.slice(base / 4 + L.b, base / 4 + L.b + L.out) };
+    }),
+  );
+}
+
+/** Writes weights into a padded parameter vector at byte offset `base`, zeroing the padding. */
+export function writeWeights(layout: Layout, f32: Float32Array, base: number, weights: NetWeights[]): void {
+  f32.fill(0, base / 4, base / 4 + layout.size);
+  layout.nets.forEach((net, k) =>
+    net.forEach((L, l) => {
+      const src = weights[k][l];
+      for (let i = 0; i < L.in; i++) for (let j = 0; j < L.out; j++) f32[base / 4 + L.w + i * L.outP + j] = src.w[i * L.out + j];
+      f32.set(src.b, base / 4 + L.b);
+    }),
+  );
+}

@@ -1,0 +1,34 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { runJob, type Layout } from './fused-step.js';
+import { instantiateKernel } from './kernels.js';
+import { CTRL, readJob } from './job-control.js';
+
+/** Worker thread of WasmEngine: waits on the shared control block and runs its share of each job. */
+interface WorkerInit {
+  tid: number;
+  layout: Layout;
+  memory: WebAssembly.Memory;
+  module?: WebAssembly.Module;
+  ctrl: SharedArrayBuffer;
+  gamma: number;
+  integralWeights: number[];
+}
+
+const init = workerData as WorkerInit;
+const kernel = instantiateKernel(init.module, init.memory);
+const ctrl = new Int32Array(init.ctrl);
+parentPort!.postMessage('ready');
+let gen = 0;
+for (;;) {
+  Atomics.wait(ctrl, CTRL.gen, gen);
+  gen = Atomics.load(ctrl, CTRL.gen);
+  if (Atomics.load(ctrl, CTRL.quit)) break;
+  try {
+    runJob(init.layout, kernel, init.memory, init.tid, readJob(ctrl, init.gamma, init.integralWeights));
+  } catch (e) {
+    Atomics.store(ctrl, CTRL.error, 1);
+    parentPort!.postMessage(String((e as Error)?.stack ?? e));
+  }
+  Atomics.add(ctrl, CTRL.done, 1);
+  Atomics.notify(ctrl, CTRL.done);
+}
