@@ -7,7 +7,7 @@ import { chooseFormulation, type Choice } from './choose.js';
 import { initWeights, type Engine, type NetSpec, type NetWeights } from './engine.js';
 import { buildDual, type CostScaling, type Dual, type FirstDateMap, type NetRole } from './formulation.js';
 import { learningRate } from './schedule.js';
-import { TfjsEngine } from './tfjs-engine.js';
+import { createEngine } from './engines.js';
 
 export interface BoundResult {
   side: BoundSide;
@@ -91,7 +91,7 @@ export async function solveBound(problem: Problem, side: BoundSide, options: Sol
   const { dual, scaling } = setupDual(problem, side, choice);
   const toPrice = (v: number) => scaling.sign * (scaling.shift + scaling.scale * v);
   const rng = new Rng(opts.seed);
-  const engine: Engine = await TfjsEngine.create({
+  const engine: Engine = await createEngine(opts.engine, {
     specs: dual.specs,
     loss: { integralWeights: dual.integralWeights, gamma: opts.gamma },
     adam: { beta1: opts.betas[0], beta2: opts.betas[1], eps: 1e-8 },

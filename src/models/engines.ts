@@ -1,15 +1,12 @@
 import type { Engine, EngineOptions } from './engine.js';
 import { TfjsEngine } from './tfjs-engine.js';
+import type { TrainingOptions } from './training-options.js';
 import { WasmEngine } from './wasm-engine.js';
 
-/**
- * Engine names: "wasm" is the fused kernel with the best SIMD the runtime supports (relaxed SIMD,
- * then SIMD128, then plain TypeScript); "wasm-simd" and "wasm-ts" cap the kernel flavour; "tfjs" is
- * the TF.js engine.
- */
-export const ENGINE_NAMES = ['wasm', 'wasm-simd', 'wasm-ts', 'tfjs'] as const;
-export type EngineName = (typeof ENGINE_NAMES)[number];
+export { ENGINE_NAMES } from './training-options.js';
+export type EngineName = TrainingOptions['engine'];
 
+/** The engine called `name` (training.engine): the fused WASM kernel, capped at a kernel flavour, or TF.js. */
 export function createEngine(name: EngineName, opts: EngineOptions): Promise<Engine> {
   switch (name) {
     case 'tfjs':

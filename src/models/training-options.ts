@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** Engine names: "wasm" picks the best kernel the runtime supports; "wasm-simd" and "wasm-ts" cap it; "tfjs" is TfjsEngine. */
+export const ENGINE_NAMES = ['wasm', 'wasm-simd', 'wasm-ts', 'tfjs'] as const;
+
 /** Training settings of the neural dual (paper appendix "Numerical methods"); defaults give the accuracy in README. */
 export const trainingSchema = z.strictObject({
   seed: z.number().int().default(7),
@@ -16,7 +19,8 @@ export const trainingSchema = z.strictObject({
   depth: z.number().int().positive().default(3),
   /** Samples for the final evaluation of value and primal (Monte Carlo, independent of training batches). */
   evalSamples: z.number().int().min(1000).default(1 << 18),
-  engine: z.enum(['tfjs']).default('tfjs'),
+  /** Training engine (see engines.ts): the fused WASM kernel by default, TF.js selectable. */
+  engine: z.enum(ENGINE_NAMES).default('wasm'),
 });
 
 export type TrainingOptions = z.output<typeof trainingSchema>;
