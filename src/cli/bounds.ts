@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { exportReport } from '../hedge/export.js';
+import { hedgeSummary } from '../hedge/report.js';
 import { Interrupted } from '../models/bounds.js';
 import { writeJsonAtomic } from '../models/checkpoint.js';
 import { loadProblem } from '../problem.js';
@@ -22,7 +24,8 @@ export function boundsCommand(): Command {
     .option('--seed <n>', 'training seed (overrides training.seed)', intArg('--seed'))
     .option('--steps <n>', 'training steps (overrides training.steps)', intArg('--steps'))
     .option('--quiet', 'no progress output')
-    .action(async (file: string, o: { json?: boolean; out?: string; seed?: number; steps?: number; quiet?: boolean }) => {
+    .option('--hedge <dir>', 'export each bound\'s hedge (hedge.json, TF.js models, strips, shortfall report) to DIR/<side>/')
+    .action(async (file: string, o: { json?: boolean; out?: string; seed?: number; steps?: number; quiet?: boolean; hedge?: string }) => {
       const problem = loadProblem(file, { seed: o.seed, steps: o.steps });
       const outDir = o.out ?? join('runs', problem.name);
       const progress = progressReporter(o.quiet);
@@ -54,6 +57,7 @@ export function boundsCommand(): Command {
       writeConvergencePlot(join(outDir, 'convergence.png'), report);
       if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else process.stdout.write(summaryText(report, outDir));
+      if (o.hedge) for (const doc of await exportReport(o.hedge, problem, report)) (o.json ? process.stderr : process.stdout).write(hedgeSummary(doc, join(o.hedge, doc.side, 'hedge.json')));
     });
 }
 

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { VmotError } from '../errors.js';
+import { parseWith } from '../schema.js';
+
+/**
+ * hedge.json, schema "vmot-hedge/1" (README "Hedge export"): the super- (upper bound) or sub- (lower bound)
+ * hedge of (2.9) in price space. For a path s (s[t][i] = price of asset i at date t):
+ *   portfolio(s) = cash + sum_static f(s[date][asset]) + sum_holding h(s) (s[date+1][asset] - s[date][asset]),
+ *   f, h = factor * net(inputs(s)), net = the TF.js model in `networks`.
+ * Upper: portfolio >= payoff on every path; lower: portfolio <= payoff.
+ */
+const num = z.number();
+const idx = z.number().int().min(0);
+
+/** One network input computed from the path: a standardized price, or the first-date normal score (reduced form). */
+const netInput = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('price'), date: idx, asset: idx, mean: num, sd: num.positive() }),
+  /** Mean over `assets` of the score tables at their first-date prices. */
+  z.strictObject({ type: z.literal('score'), assets: z.array(idx).min(1) }),
+]);
+
+/** Price -> normal score of the first-date quantile level, Phi^-1(F(x)) (Phi^-1(1 - F(x)) when flipped); linear interpolation and extrapolation. */
+const scoreTable = z.strictObject({ asset: idx, flip: z.boolean(), price: z.array(num).min(2), score: z.array(num).min(2) });
+
+const option = z.strictObject({ strike: num, weight: num });
+/** Vanilla strip: cash + forward (x - forwardPrice) + calls at strikes >= pivot + puts below. */
+const strip = z.strictObject({
+  pivot: num,
+  forwardPrice: num,
+  cash: num,
+  forward: num,
+  calls: z.array(option),
+  puts: z.array(option),
+  /** Strip priced under the marginal. */
+  price: num,
+  /** Strip priced at market quotes (marginal built from quotes with every strike quoted), else null. */
+  quoted: num.nullable(),
+  listed: z.boolean(),
+});
+
+const base = { id: z.string(), date: idx, asset: idx, network: z.string(), inputs: z.array(netInput).min(1), factor: num };
+const staticComponent = z.strictObject({
+  ...base,
+  kind: z.literal('static'),
+  /** E under the marginal (quadrature in the quantile level). */
+  integral: num,
+  /** The function on the strike grid (listed strikes when the marginal came from quotes). */
+  grid: z.strictObject({ price: z.array(num), value: z.array(num) }),
+  strip,
+});
+const holdingComponent = z.strictObject({
+  ...base,
+  kind: z.literal('holding'),
+  /** h on a price grid when it depends on at most two prices: value row-major, last axis fastest; null otherwise (use the model). */
+  grid: z.strictObject({ axes: z.array(z.strictObject({ date: idx, asset: idx, price: z.array(num) })), value: z.array(num) }).nullable(),
+});
+
+const shortfallRow = z.strictObject({
+  paths: z.string(),
+  n: z.number().int(),
+  martingale: z.boolean(),
+  /** Fraction of paths with margin < -eps; margin = portfolio - payoff (upper) or payoff - portfolio (lower). */
+  below: num,
+  meanShortfall: num,
+  worstShortfall: num,
+  meanPortfolio: num,
+  meanPayoff: num,
+});
+const verification = z.strictObject({
+  eps: num,
+  seed: z.string(),
+  rows: z.array(shortfallRow),
+  grid: z.strictObject({ levels: z.number().int(), points: z.number().int(), scoreRange: num, worstShortfall: num }),
+  /** bound + (upper) or - (lower) the worst shortfall over the grid. */
+  conservative: num,
+});
+
+export const hedgeSchema = z.strictObject({
+  schema: z.literal('vmot-hedge/1'),
+  problem: z.string(),
+  side: z.enum(['upper', 'lower']),
+  T: z.number().int().min(2),
+  d: z.number().int().min(1),
+  payoff: z.looseObject({ type: z.string() }),
+  formulation: z.enum(['full', 'reduced']),
+  map: z.enum(['monotone', 'antitone']).nullable(),
+  bound: z.strictObject({ value: num, primal: num, stderr: num }),
+  cash: num,
+  /** cash + sum of static integrals (must equal bound.value); cash + strip prices under the marginals; the same with quoted strips at their quotes (null when none is quoted). */
+  cost: z.strictObject({ total: num, strips: num, quoted: num.nullable() }),
+  scores: z.array(scoreTable),
+  networks: z.array(z.strictObject({ id: z.string(), model: z.string(), inputs: z.number().int().min(1) })),
+  components: z.array(z.discriminatedUnion('kind', [staticComponent, holdingComponent])),
+  verification: verification.nullable(),
+});
+
+export type HedgeDoc = z.output<typeof hedgeSchema>;
+export type NetInput = z.output<typeof netInput>;
+export type ScoreTable = z.output<typeof scoreTable>;
+export type Strip = z.output<typeof strip>;
+export type Component = HedgeDoc['components'][number];
+export type StaticComponent = Extract<Component, { kind: 'static' }>;
+export type ShortfallRow = z.output<typeof shortfallRow>;
+export type Verification = z.output<typeof verification>;
+
+/** Reads and validates hedge.json; errors name the field. */
+export function readHedgeDoc(file: string): HedgeDoc {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new VmotError(`cannot read hedge file: ${(e as Error).message}`, file);
+  }
+  const doc = parseWith(hedgeSchema, raw, file);
+  const ids = new Set(doc.networks.map((n) => n.id));
+  doc.components.forEach((c, k) => {
+    if (!ids.has(c.network)) throw new VmotError(`unknown network "${c.network}"`, `${file}: components[${k}].network`);
+  });
+  return doc;
+}

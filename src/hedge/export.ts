@@ -1,0 +1,41 @@
+import { dirname, join } from 'node:path';
+import { writeJsonAtomic } from '../models/checkpoint.js';
+import { tfBackend } from '../models/tfjs-backend.js';
+import type { BoundResult } from '../models/bounds.js';
+import type { Problem } from '../problem.js';
+import type { SolveReport } from '../solve.js';
+import { buildHedge } from './build.js';
+import { readHedgeDoc, type HedgeDoc } from './document.js';
+import { PriceHedge } from './price-space.js';
+import { loadModelFile, modelNet, saveModelFiles, type NetFn } from './tfjs-files.js';
+import { verifyHedge, type VerifyOptions } from './verify.js';
+
+/** Builds, verifies and writes the hedge of one bound: DIR/hedge.json and DIR/models/<network>/{model.json,weights.bin}. */
+export async function exportHedge(dir: string, problem: Problem, r: BoundResult, verify: VerifyOptions = {}): Promise<HedgeDoc> {
+  await tfBackend();
+  const { doc, hedge, models } = await buildHedge(problem, r);
+  try {
+    doc.verification = await verifyHedge(hedge, problem.marginals, problem.payoff.value, verify);
+    for (const n of doc.networks) await saveModelFiles(models.get(n.id)!, join(dir, n.model));
+  } finally {
+    models.forEach((m) => m.dispose());
+  }
+  writeJsonAtomic(join(dir, 'hedge.json'), doc);
+  return doc;
+}
+
+/** `vmot bounds --hedge DIR`: one export per solved bound, in DIR/<side>/. */
+export async function exportReport(dir: string, problem: Problem, report: SolveReport, verify: VerifyOptions = {}): Promise<HedgeDoc[]> {
+  const docs: HedgeDoc[] = [];
+  for (const r of [report.upper, report.lower]) if (r) docs.push(await exportHedge(join(dir, r.side), problem, r, verify));
+  return docs;
+}
+
+/** Reads hedge.json and its TF.js models (tf.loadLayersModel through a file handler). */
+export async function loadHedge(file: string): Promise<PriceHedge> {
+  await tfBackend();
+  const doc = readHedgeDoc(file);
+  const nets = new Map<string, NetFn>();
+  for (const n of doc.networks) nets.set(n.id, modelNet(await loadModelFile(join(dirname(file), n.model))));
+  return new PriceHedge(doc, nets);
+}
