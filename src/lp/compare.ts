@@ -1,0 +1,62 @@
+import type { References } from '../models/references.js';
+import type { BoundSide } from '../problem.js';
+import type { LpBoundResult } from './bounds.js';
+import { referenceLines, type LpReport } from './report.js';
+
+/** What the comparison needs of a neural bound (the keys of `vmot bounds --json`). */
+export interface NeuralSide {
+  value: number;
+  primal: number;
+  stderr: number;
+}
+
+export interface SideComparison {
+  side: BoundSide;
+  neural: number;
+  lp: number;
+  /** neural - lp */
+  gap: number;
+  /** Neural error: its dual-primal gap plus two standard errors of the primal estimate. */
+  neuralError: number;
+  discretizationError: number;
+  agree: boolean;
+  /** Whether each value lies inside the transport (Frechet) bounds of the last date, within its error; null when they do not apply. */
+  insideTransport: { neural: boolean; lp: boolean; low: number; high: number } | null;
+}
+
+/** Neural vs LP for one side: they agree when |gap| <= neural error + discretization error. */
+export function compareSide(side: BoundSide, n: NeuralSide, lp: LpBoundResult, ref: References): SideComparison {
+  const neuralError = Math.abs(n.value - n.primal) + 2 * n.stderr;
+  const discretizationError = lp.discretizationError ?? 0;
+  const gap = n.value - lp.value;
+  let insideTransport: SideComparison['insideTransport'] = null;
+  if (ref.comonotone !== undefined && ref.antitone !== undefined) {
+    const low = Math.min(ref.comonotone, ref.antitone);
+    const high = Math.max(ref.comonotone, ref.antitone);
+    const inside = (v: number, e: number) => v >= low - e && v <= high + e;
+    insideTransport = { neural: inside(n.value, neuralError), lp: inside(lp.value, discretizationError), low, high };
+  }
+  return { side, neural: n.value, lp: lp.value, gap, neuralError, discretizationError, agree: Math.abs(gap) <= neuralError + discretizationError, insideTransport };
+}
+
+export function compareReports(neural: { upper?: NeuralSide; lower?: NeuralSide }, lp: LpReport): SideComparison[] {
+  const out: SideComparison[] = [];
+  for (const side of ['upper', 'lower'] as const) {
+    const n = neural[side];
+    const l = lp[side];
+    if (n && l) out.push(compareSide(side, n, l, lp.references));
+  }
+  return out;
+}
+
+export function comparisonText(name: string, rows: SideComparison[], ref: References): string {
+  const f = (x: number) => x.toPrecision(6);
+  const g = (x: number) => x.toPrecision(2);
+  const lines = [`${name}: neural dual vs linear program`, `  side    neural      LP          gap        neural err  discr. err  agree  inside transport`];
+  for (const r of rows) {
+    const inside = r.insideTransport ? `${r.insideTransport.neural ? 'yes' : 'NO'}/${r.insideTransport.lp ? 'yes' : 'NO'}` : '-';
+    lines.push(`  ${r.side.padEnd(6)}  ${f(r.neural).padEnd(10)}  ${f(r.lp).padEnd(10)}  ${g(r.gap).padEnd(9)}  ${g(r.neuralError).padEnd(10)}  ${g(r.discretizationError).padEnd(10)}  ${(r.agree ? 'yes' : 'NO').padEnd(5)}  ${inside}`);
+  }
+  lines.push(...referenceLines(ref));
+  return `${lines.join('\n')}\n`;
+}
