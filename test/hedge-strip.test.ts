@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { interpolate } from '../src/hedge/price-space.js';
-import { priceStrip, strikeGrid, stripPayoff, vanillaStrip, type ListedVanillas } from '../src/hedge/strip.js';
+import { listedFromQuotes, priceStrip, strikeGrid, stripPayoff, vanillaStrip, type ListedVanillas } from '../src/hedge/strip.js';
 import { normalMarginal } from '../src/marginals/parametric.js';
 import { putPrice } from '../src/marginals/types.js';
 import { Rng } from '../src/random.js';
@@ -47,5 +47,19 @@ describe('vanilla strip', () => {
     expect(strip.quoted! - strip.price).toBeCloseTo(0.01 * weights, 10);
     const partial = Object.assign(Object.create(null), base, { listed: { ...listed, put: () => undefined } });
     expect(priceStrip(partial, strikes, strikes.map(f), true).quoted).toBeNull();
+  });
+
+  it('reads listed vanillas from cleaned quotes: undiscounted, the other option by put-call parity', () => {
+    const m = normalMarginal(100, 10);
+    const D = 0.98;
+    const strikes = [80, 90, 100, 110, 120];
+    const option: ('call' | 'put')[] = ['put', 'put', 'call', 'call', 'call'];
+    const prices = strikes.map((k, j) => D * (option[j] === 'call' ? m.call(k) : putPrice(m, k)));
+    const listed = listedFromQuotes({ strikes, option, prices }, D, 100);
+    for (const k of strikes) {
+      expect(listed.call(k)).toBeCloseTo(m.call(k), 10);
+      expect(listed.put(k)).toBeCloseTo(putPrice(m, k), 10);
+    }
+    expect(listed.call(95)).toBeUndefined();
   });
 });

@@ -92,3 +92,21 @@ export function priceStrip(m: Marginal, strikes: number[], values: number[], lis
   const quoted = quotes ? stripPrice(s, (k) => quotes.call(k), (k) => quotes.put(k)) : undefined;
   return { ...s, price, quoted: quoted ?? null, listed };
 }
+
+/**
+ * Listed vanillas from cleaned quotes of one expiry (discounted prices, one option per strike, as the
+ * quotes pipeline produces): undiscounted by `discount`; the other option at a strike by put-call parity
+ * with the forward, C - P = F - K.
+ */
+export function listedFromQuotes(q: { strikes: number[]; option: ('call' | 'put')[]; prices: number[] }, discount: number, forward: number): ListedVanillas {
+  const calls = new Map<number, number>();
+  q.strikes.forEach((k, j) => calls.set(k, q.prices[j] / discount + (q.option[j] === 'put' ? forward - k : 0)));
+  return {
+    strikes: [...q.strikes],
+    call: (k) => calls.get(k),
+    put: (k) => {
+      const c = calls.get(k);
+      return c === undefined ? undefined : c - (forward - k);
+    },
+  };
+}
