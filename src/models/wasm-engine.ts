@@ -42,7 +42,7 @@ export class WasmEngine implements Engine {
 
   static async create(opts: EngineOptions, wopts: WasmEngineOptions = {}): Promise<WasmEngine> {
     const threads = wopts.threads ?? availableParallelism();
-    const tile = wopts.tile ?? 32;
+    const tile = wopts.tile ?? 64;
     if (!Number.isInteger(threads) || threads < 1) throw new VmotError(`must be a positive integer, got ${threads}`, 'threads');
     if (!Number.isInteger(tile) || tile < 8 || tile % 8 !== 0) throw new VmotError(`must be a positive multiple of 8, got ${tile}`, 'tile');
     const { kind, module } = compileKernel(wopts.kernel);
