@@ -135,6 +135,24 @@ describe.each(['gauss', 'basket'])('exported hedge (%s)', (name) => {
     expect(sign * (v.conservative - doc.bound.value)).toBeGreaterThanOrEqual(0);
     for (const r of v.rows) expect(r.worstShortfall).toBeGreaterThanOrEqual(r.meanShortfall);
   });
+
+  it('grid shortfall: equals the worst shortfall of the full portfolio evaluated path by path on the same grid', async () => {
+    const { problem, doc, hedge } = cases[name];
+    const { levels: L, points, scoreRange } = doc.verification!.grid;
+    const W = problem.T * problem.d;
+    expect(points).toBe(L ** W);
+    const paths = new Float64Array(points * W);
+    for (let p = 0; p < points; p++)
+      for (let k = 0, q = p; k < W; k++, q = Math.floor(q / L))
+        paths[p * W + k] = problem.marginals[Math.floor(k / problem.d)][k % problem.d].quantile(stdNormalCdf(-scoreRange + (2 * scoreRange * (q % L)) / (L - 1)));
+    const { total } = await hedge.portfolio(paths, points);
+    let worst = 0;
+    for (let p = 0; p < points; p++) {
+      const c = problem.payoff.value(paths.subarray(p * W, (p + 1) * W));
+      worst = Math.max(worst, doc.side === 'upper' ? c - total[p] : total[p] - c);
+    }
+    expect(doc.verification!.grid.worstShortfall).toBeCloseTo(worst, 6);
+  });
 });
 
 describe('hedge.json validation', () => {
