@@ -3,9 +3,11 @@ import type { NetSpec, NetWeights } from './engine.js';
 /**
  * The fused training step of the generic VMOT loss (engine.ts) for K dense ReLU networks, written
  * once over a small set of kernel primitives (assembly/kernel.ts in WASM, or kernels.ts in plain
- * TypeScript) that work on one linear memory shared by all threads. Every thread runs forward and
- * backward passes over its rows of the batch, tile by tile, and sums its gradients into its own
- * copy; the main thread then sums the copies and applies Adam.
+ * TypeScript) that work on one linear memory shared by all threads. The batch is cut into a fixed
+ * number of chunks that the threads take in turn (so a thread slowed by other load does not hold the
+ * rest back); each chunk's forward and backward passes run tile by tile and its gradients go to the
+ * chunk's own copy, which the main thread sums in a fixed order before Adam: the result does not
+ * depend on which thread took which chunk.
  */
 export interface Kernel {
   /** See assembly/kernel.ts: C = (bias row or C) + A B, masked; all pointers are byte offsets. */
@@ -31,6 +33,8 @@ export interface Layout {
   specs: NetSpec[];
   nets: LayerLayout[][];
   threads: number;
+  /** Chunks of a batch, each with its own gradient copy and statistics. */
+  chunks: number;
   tile: number;
   /** Length of the (padded) parameter vector in floats, a multiple of 8. */
   size: number;
@@ -67,7 +71,7 @@ export const RESERVED_BYTES = 1 << 16;
 const pad8 = (n: number) => Math.ceil(n / 8) * 8;
 
 /** Places parameters, Adam moments, per-thread gradients and scratch in the shared memory. */
-export function makeLayout(specs: NetSpec[], threads: number, tile: number): Layout {
+export function makeLayout(specs: NetSpec[], threads: number, tile: number, chunks: number): Layout {
   let size = 0;
   let act = 0;
   let maxP = 8;
@@ -93,15 +97,15 @@ export function makeLayout(specs: NetSpec[], threads: number, tile: number): Lay
   const m = take(bytes);
   const v = take(bytes);
   const wt = take(bytes);
-  const grads = take(bytes * threads);
-  const stats = take(16 * threads);
+  const grads = take(bytes * chunks);
+  const stats = take(16 * chunks);
   const g0 = act;
   const g1 = g0 + tile * maxP * 4;
   const seed = g1 + tile * maxP * 4;
   const rp = seed + tile * 8 * 4;
   const scratchBytes = rp + tile * 4;
   const scratch = take(scratchBytes * threads);
-  return { specs, nets, threads, tile, size, zeros, ones, params, m, v, wt, grads, stats, scratch, scratchBytes, g0, g1, seed, rp, io: at };
+  return { specs, nets, threads, chunks, tile, size, zeros, ones, params, m, v, wt, grads, stats, scratch, scratchBytes, g0, g1, seed, rp, io: at };
 }
 
 export function ioLayout(layout: Layout, capacity: number): IoLayout {
@@ -135,18 +139,22 @@ export interface JobSpec {
   hasMult: boolean[];
 }
 
-/** Rows [start, end) of thread `tid` when n rows are split over the threads. */
-export function rowsOf(layout: Layout, tid: number, n: number): [number, number] {
-  const chunk = Math.ceil(n / layout.threads / 4) * 4;
-  return [Math.min(n, tid * chunk), Math.min(n, (tid + 1) * chunk)];
+/** Rows [start, end) of chunk c when n rows are cut into the layout's chunks. */
+function rowsOf(layout: Layout, c: number, n: number): [number, number] {
+  const chunk = Math.ceil(n / layout.chunks / 4) * 4;
+  return [Math.min(n, c * chunk), Math.min(n, (c + 1) * chunk)];
 }
 
-/** Runs thread `tid`'s share of a job on memory `mem` with kernel `kern`. */
-export function runJob(layout: Layout, kern: Kernel, mem: WebAssembly.Memory | ArrayBuffer, tid: number, spec: JobSpec): void {
-  const buffer = mem instanceof ArrayBuffer ? mem : mem.buffer;
+/** Thread `tid`'s part of a job on memory `mem` with kernel `kern`: chunks taken from `next()` until they run out. */
+export function runJob(layout: Layout, kern: Kernel, mem: WebAssembly.Memory, tid: number, spec: JobSpec, next: () => number): void {
+  for (let c = next(); c < layout.chunks; c = next()) runChunk(layout, kern, mem, tid, spec, c);
+}
+
+function runChunk(layout: Layout, kern: Kernel, mem: WebAssembly.Memory, tid: number, spec: JobSpec, c: number): void {
+  const buffer = mem.buffer;
   const f32 = new Float32Array(buffer);
   const io = ioLayout(layout, spec.capacity);
-  const [r0, r1] = rowsOf(layout, tid, spec.rows);
+  const [r0, r1] = rowsOf(layout, c, spec.rows);
   const scratch = layout.scratch + tid * layout.scratchBytes;
   if (spec.job === Job.Eval) {
     const net = layout.nets[spec.net];
@@ -158,7 +166,7 @@ export function runJob(layout: Layout, kern: Kernel, mem: WebAssembly.Memory | A
     }
     return;
   }
-  const grads = layout.grads + tid * layout.size * 4;
+  const grads = layout.grads + c * layout.size * 4;
   f32.fill(0, grads / 4, grads / 4 + layout.size);
   let sumSq = 0;
   let sumValue = 0;
@@ -189,7 +197,7 @@ export function runJob(layout: Layout, kern: Kernel, mem: WebAssembly.Memory | A
       backwardNet(layout, kern, k, io.x[k] + s * layout.specs[k].inputs * 4, n, scratch, grads);
     }
   }
-  const st = new Float64Array(buffer, layout.stats + tid * 16, 2);
+  const st = new Float64Array(buffer, layout.stats + c * 16, 2);
   st[0] = sumSq;
   st[1] = sumValue;
 }

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { zerosLike, type Engine, type EngineOptions, type EngineState, type LossBatch, type StepResult } from './engine.js';
 import { VmotError } from '../errors.js';
 import { initMemory, ioLayout, Job, makeLayout, readWeights, runJob, transposeWeights, writeWeights, type JobSpec, type Kernel, type Layout } from './fused-step.js';
-import { CTRL, controlBlock, writeJob } from './job-control.js';
+import { CTRL, controlBlock, nextChunk, writeJob } from './job-control.js';
 import { compileKernel, instantiateKernel, MAX_PAGES, type KernelKind } from './kernels.js';
 
 export interface WasmEngineOptions {
@@ -14,6 +14,8 @@ export interface WasmEngineOptions {
   kernel?: KernelKind;
   /** Rows per tile of the fused forward/backward pass (multiple of 8). */
   tile?: number;
+  /** Chunks per batch (default max(8, 2 threads)); results depend on it, not on the threads. */
+  chunks?: number;
 }
 
 const PAGE = 65536;
@@ -46,7 +48,9 @@ export class WasmEngine implements Engine {
     if (!Number.isInteger(threads) || threads < 1) throw new VmotError(`must be a positive integer, got ${threads}`, 'threads');
     if (!Number.isInteger(tile) || tile < 8 || tile % 8 !== 0) throw new VmotError(`must be a positive multiple of 8, got ${tile}`, 'tile');
     const { kind, module } = compileKernel(wopts.kernel);
-    const layout = makeLayout(opts.specs, threads, tile);
+    const chunks = wopts.chunks ?? Math.max(8, 2 * threads);
+    if (!Number.isInteger(chunks) || chunks < 1) throw new VmotError(`must be a positive integer, got ${chunks}`, 'chunks');
+    const layout = makeLayout(opts.specs, threads, tile, chunks);
     const memory = new WebAssembly.Memory({ initial: Math.ceil(layout.io / PAGE) + 1, maximum: MAX_PAGES, shared: true });
     const f32 = new Float32Array(memory.buffer);
     initMemory(layout, f32);
@@ -71,15 +75,15 @@ export class WasmEngine implements Engine {
     f32.set(batch.cost.subarray(0, B), io.cost / 4);
     transposeWeights(this.layout, this.kernel);
     this.run({ job: Job.Train, net: 0, rows: B, hasMult: batch.multipliers.map((m) => m !== null) });
-    const stats = new Float64Array(this.memory.buffer, this.layout.stats, 2 * this.layout.threads);
+    const stats = new Float64Array(this.memory.buffer, this.layout.stats, 2 * this.layout.chunks);
     let sumSq = 0;
     let sumValue = 0;
-    for (let t = 0; t < this.layout.threads; t++) (sumSq += stats[2 * t], (sumValue += stats[2 * t + 1]));
+    for (let c = 0; c < this.layout.chunks; c++) (sumSq += stats[2 * c], (sumValue += stats[2 * c + 1]));
     this.t += 1;
     const { beta1, beta2, eps } = this.opts.adam;
     const alpha = (lr * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t);
     const L = this.layout;
-    this.kernel.adam(L.params, L.m, L.v, L.grads, L.threads, L.size * 4, L.size, alpha, beta1, beta2, eps);
+    this.kernel.adam(L.params, L.m, L.v, L.grads, L.chunks, L.size * 4, L.size, alpha, beta1, beta2, eps);
     const value = sumValue / B;
     return { loss: value + (this.opts.loss.gamma / 2) * (sumSq / B), value };
   }
@@ -141,7 +145,7 @@ export class WasmEngine implements Engine {
     return ioLayout(this.layout, this.capacity);
   }
 
-  /** Runs a job on all threads: the caller takes share 0, then waits for the workers. */
+  /** Runs a job on all threads (the caller is thread 0), then waits for the workers. */
   private run(job: Omit<JobSpec, 'capacity' | 'gamma' | 'integralWeights'>): void {
     const spec: JobSpec = { ...job, capacity: this.capacity, gamma: this.opts.loss.gamma, integralWeights: this.opts.loss.integralWeights };
     const ctrl = this.ctrl;
@@ -149,7 +153,7 @@ export class WasmEngine implements Engine {
     Atomics.store(ctrl, CTRL.done, 0);
     Atomics.add(ctrl, CTRL.gen, 1);
     Atomics.notify(ctrl, CTRL.gen);
-    runJob(this.layout, this.kernel, this.memory, 0, spec);
+    runJob(this.layout, this.kernel, this.memory, 0, spec, () => nextChunk(ctrl));
     for (let d = Atomics.load(ctrl, CTRL.done); d < this.workers.length; d = Atomics.load(ctrl, CTRL.done)) Atomics.wait(ctrl, CTRL.done, d);
     if (Atomics.load(ctrl, CTRL.error)) throw new Error('a WasmEngine worker failed (see its message)');
   }

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runJob, type Layout } from './fused-step.js';
 import { instantiateKernel } from './kernels.js';
-import { CTRL, readJob } from './job-control.js';
+import { CTRL, nextChunk, readJob } from './job-control.js';
 
 /** Worker thread of WasmEngine: waits on the shared control block and runs its share of each job. */
 interface WorkerInit {
@@ -24,7 +24,7 @@ for (;;) {
   gen = Atomics.load(ctrl, CTRL.gen);
   if (Atomics.load(ctrl, CTRL.quit)) break;
   try {
-    runJob(init.layout, kernel, init.memory, init.tid, readJob(ctrl, init.gamma, init.integralWeights));
+    runJob(init.layout, kernel, init.memory, init.tid, readJob(ctrl, init.gamma, init.integralWeights), () => nextChunk(ctrl));
   } catch (e) {
     Atomics.store(ctrl, CTRL.error, 1);
     parentPort!.postMessage(String((e as Error)?.stack ?? e));
