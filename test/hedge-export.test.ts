@@ -9,6 +9,7 @@ import { pathSets } from '../src/hedge/paths.js';
 import type { PriceHedge } from '../src/hedge/price-space.js';
 import { stripPayoff } from '../src/hedge/strip.js';
 import { loadModelFile, modelNet } from '../src/hedge/tfjs-files.js';
+import { verifyHedge } from '../src/hedge/verify.js';
 import { stdNormalCdf } from '../src/marginals/parametric.js';
 import { solveBound, type BoundResult } from '../src/models/bounds.js';
 import { forward } from '../src/models/engine.js';
@@ -131,14 +132,22 @@ describe.each(['gauss', 'basket'])('exported hedge (%s)', (name) => {
     const { doc } = cases[name];
     const v = doc.verification!;
     const sign = doc.side === 'upper' ? 1 : -1;
-    expect(v.conservative).toBeCloseTo(doc.bound.value + sign * v.grid.worstShortfall, 9);
+    expect(v.conservative).toBeCloseTo(doc.bound.value + sign * v.grid!.worstShortfall, 9);
     expect(sign * (v.conservative - doc.bound.value)).toBeGreaterThanOrEqual(0);
     for (const r of v.rows) expect(r.worstShortfall).toBeGreaterThanOrEqual(r.meanShortfall);
   });
 
+  it('without a grid (too many prices for the point budget) the conservative bound closes the worst sampled shortfall', async () => {
+    const { problem, doc, hedge } = cases[name];
+    const v = await verifyHedge(hedge, problem.marginals, problem.payoff.value, { n: 256, gridPoints: 1 });
+    expect(v.grid).toBeNull();
+    const worst = Math.max(...v.rows.map((r) => r.worstShortfall));
+    expect(v.conservative).toBeCloseTo(doc.bound.value + (doc.side === 'upper' ? worst : -worst), 9);
+  });
+
   it('grid shortfall: equals the worst shortfall of the full portfolio evaluated path by path on the same grid', async () => {
     const { problem, doc, hedge } = cases[name];
-    const { levels: L, points, scoreRange } = doc.verification!.grid;
+    const { levels: L, points, scoreRange } = doc.verification!.grid!;
     const W = problem.T * problem.d;
     expect(points).toBe(L ** W);
     const paths = new Float64Array(points * W);
@@ -151,7 +160,7 @@ describe.each(['gauss', 'basket'])('exported hedge (%s)', (name) => {
       const c = problem.payoff.value(paths.subarray(p * W, (p + 1) * W));
       worst = Math.max(worst, doc.side === 'upper' ? c - total[p] : total[p] - c);
     }
-    expect(doc.verification!.grid.worstShortfall).toBeCloseTo(worst, 6);
+    expect(doc.verification!.grid!.worstShortfall).toBeCloseTo(worst, 6);
   });
 });
 

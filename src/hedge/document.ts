@@ -71,8 +71,9 @@ const verification = z.strictObject({
   eps: num,
   seed: z.string(),
   rows: z.array(shortfallRow),
-  grid: z.strictObject({ levels: z.number().int(), points: z.number().int(), scoreRange: num, worstShortfall: num }),
-  /** bound + (upper) or - (lower) the worst shortfall over the grid. */
+  /** Worst shortfall over the grid of all T d prices; null when 2^(T d) paths are too many. */
+  grid: z.strictObject({ levels: z.number().int(), points: z.number().int(), scoreRange: num, worstShortfall: num }).nullable(),
+  /** bound + (upper) or - (lower) the worst shortfall over the grid (over the sampled paths when there is no grid). */
   conservative: num,
 });
 

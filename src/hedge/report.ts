@@ -23,7 +23,8 @@ export function hedgeSummary(doc: HedgeDoc, file: string): string {
       lines.push(
         `    ${r.paths.padEnd(52)} ${String(r.n).padStart(7)} ${(100 * r.below).toFixed(2).padStart(7)}% ${e(r.meanShortfall).padStart(11)} ${e(r.worstShortfall).padStart(10)} ${f(r.meanPortfolio).padStart(10)} ${f(r.meanPayoff).padStart(10)}`,
       );
-    lines.push(`    grid ${v.grid.levels}^${doc.T * doc.d} = ${v.grid.points} paths (normal scores +-${v.grid.scoreRange}): worst shortfall ${e(v.grid.worstShortfall)}`);
+    if (v.grid) lines.push(`    grid ${v.grid.levels}^${doc.T * doc.d} = ${v.grid.points} paths (normal scores +-${v.grid.scoreRange}): worst shortfall ${e(v.grid.worstShortfall)}`);
+    else lines.push(`    no grid (2^${doc.T * doc.d} paths are too many): conservative bound from the sampled paths`);
     lines.push(`  ${doc.side} bound: trained ${f(doc.bound.value)}   conservative ${f(v.conservative)}`);
   }
   return `${lines.join('\n')}\n`;

@@ -23,7 +23,7 @@ const margin = (side: 'upper' | 'lower', portfolio: number, payoff: number) => (
  * Out-of-sample check of the hedge: on fresh paths of every path set, the shortfall statistics of
  * the margin, and the worst shortfall over a grid of all T d prices (levels at evenly spaced normal
  * scores); the conservative bound adds (upper) or subtracts (lower) the worst shortfall on that grid,
- * i.e. the cash that makes the hedge hold on every grid path.
+ * i.e. the cash that makes the hedge hold on every grid path (on every sampled path when T d is too large for a grid).
  */
 export async function verifyHedge(hedge: PriceHedge, marginals: Marginal[][], payoff: PathFn, opts: VerifyOptions = {}): Promise<Verification> {
   const { doc } = hedge;
@@ -51,9 +51,11 @@ export async function verifyHedge(hedge: PriceHedge, marginals: Marginal[][], pa
     rows.push({ paths: set.name, n, martingale: set.martingale, below: below / n, meanShortfall: sum / n, worstShortfall: worst, meanPortfolio: mean(total), meanPayoff: mean(c) });
   }
   const scoreRange = opts.scoreRange ?? 3.5;
-  const grid = await gridShortfall(hedge, marginals, payoff, opts.gridPoints ?? 1 << 21, scoreRange);
-  const worst = grid.worstShortfall;
-  return { eps, seed, rows, grid: { ...grid, scoreRange }, conservative: doc.bound.value + (doc.side === 'upper' ? worst : -worst) };
+  const maxPoints = opts.gridPoints ?? 1 << 21;
+  // a grid needs at least 2 levels per price: beyond 2^(T d) > 8 maxPoints only the sampled paths remain
+  const grid = 2 ** hedge.width <= 8 * maxPoints ? { ...(await gridShortfall(hedge, marginals, payoff, maxPoints, scoreRange)), scoreRange } : null;
+  const worst = grid ? grid.worstShortfall : Math.max(...rows.map((r) => r.worstShortfall));
+  return { eps, seed, rows, grid, conservative: doc.bound.value + (doc.side === 'upper' ? worst : -worst) };
 }
 
 /** Worst shortfall over the full grid of levels^(T d) paths; statics and holdings are evaluated once on their own sub-grids. */
@@ -61,7 +63,7 @@ async function gridShortfall(hedge: PriceHedge, marginals: Marginal[][], payoff:
   const { doc } = hedge;
   const { T, d } = doc;
   const W = T * d;
-  const L = Math.min(64, Math.max(3, Math.floor(maxPoints ** (1 / W))));
+  const L = Math.min(64, Math.max(2, Math.floor(maxPoints ** (1 / W))));
   const axes = Array.from({ length: W }, (_, k) =>
     Array.from({ length: L }, (_, l) => marginals[Math.floor(k / d)][k % d].quantile(stdNormalCdf(-scoreRange + (2 * scoreRange * l) / (L - 1)))),
   );
