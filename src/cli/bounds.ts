@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { exportReport } from '../hedge/export.js';
 import { hedgeSummary } from '../hedge/report.js';
+import { bothOutput, lpOutput, methodArg, type Method } from '../lp/cli.js';
 import { Interrupted } from '../models/bounds.js';
 import { writeJsonAtomic } from '../models/checkpoint.js';
 import { loadProblem } from '../problem.js';
@@ -17,7 +18,7 @@ export const intArg = (name: string) => (v: string) => {
 
 export function boundsCommand(): Command {
   return new Command('bounds')
-    .description('robust upper and lower price bounds of the problem file by the neural dual')
+    .description('robust upper and lower price bounds of the problem file by the neural dual (or the exact discrete LP: --method)')
     .argument('<problem>', 'problem file (JSON)')
     .option('--json', 'print one JSON object instead of the summary')
     .option('--out <dir>', 'folder for results, checkpoints and plots (default runs/<name>)')
@@ -25,9 +26,12 @@ export function boundsCommand(): Command {
     .option('--steps <n>', 'training steps (overrides training.steps)', intArg('--steps'))
     .option('--quiet', 'no progress output')
     .option('--hedge <dir>', 'export each bound\'s hedge (hedge.json, TF.js models, strips, shortfall report) to DIR/<side>/')
-    .action(async (file: string, o: { json?: boolean; out?: string; seed?: number; steps?: number; quiet?: boolean; hedge?: string }) => {
+    .option('--method <m>', 'neural, lp (discretized VMOT solved as a linear program by HiGHS) or both, side by side', methodArg, 'neural')
+    .option('--atoms <n>', 'LP atoms per asset and date (default: the most within 40000 LP columns)', intArg('--atoms'))
+    .action(async (file: string, o: { json?: boolean; out?: string; seed?: number; steps?: number; quiet?: boolean; hedge?: string; method: Method; atoms?: number }) => {
       const problem = loadProblem(file, { seed: o.seed, steps: o.steps });
       const outDir = o.out ?? join('runs', problem.name);
+      if (o.method === 'lp') return void process.stdout.write(await lpOutput(problem, outDir, o));
       const progress = progressReporter(o.quiet);
       const stop = { requested: false };
       const onSigint = () => {
@@ -55,7 +59,8 @@ export function boundsCommand(): Command {
       const summary = summaryJson(report);
       writeJsonAtomic(join(outDir, 'result.json'), summary);
       writeConvergencePlot(join(outDir, 'convergence.png'), report);
-      if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+      if (o.method === 'both') process.stdout.write(await bothOutput(problem, summary, outDir, o));
+      else if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else process.stdout.write(summaryText(report, outDir));
       if (o.hedge) for (const doc of await exportReport(o.hedge, problem, report)) (o.json ? process.stderr : process.stdout).write(hedgeSummary(doc, join(o.hedge, doc.side, 'hedge.json')));
     });

@@ -18,8 +18,8 @@ export interface LpOptions {
 
 /** Potentials of the discrete dual (2.8)-(2.9): static ones on each marginal's atoms, holdings on each prefix state. */
 export interface LpPotentials {
-  /** phi_{t,i} on the atoms x of asset i at date t (reduced form: date 0 is one function of the bin, asset -1). */
-  statics: { date: number; asset: number; x: Float64Array; value: Float64Array }[];
+  /** phi_{t,i} on the atoms x (weights w) of asset i at date t (reduced form: date 0 is one function of the bin, asset -1). */
+  statics: { date: number; asset: number; x: Float64Array; w: Float64Array; value: Float64Array }[];
   /** h_{t,i} on every prefix state of transition t -> t+1, in column-prefix order. */
   holdings: { date: number; asset: number; value: Float64Array }[];
 }
@@ -159,7 +159,7 @@ function potentials(lp: LpData, l: Layout, atoms: Atoms[][], y: Float64Array): L
     const a = atoms[g.date][Math.max(0, g.asset)];
     const value = new Float64Array(a.x.length);
     value.set(y.subarray(g.offset, g.offset + g.rows));
-    return { date: g.date, asset: g.asset, x: a.x, value };
+    return { date: g.date, asset: g.asset, x: a.x, w: a.w, value };
   });
   const holdings: LpPotentials['holdings'] = [];
   lp.rows.martingaleOffset.forEach((offset, t) => {

@@ -78,7 +78,7 @@ export function writeLpSolutions(outDir: string, r: LpReport): string[] {
       atoms: b.atoms,
       coupling: { note: 'paths[k][t * d + i]: asset i at date t on path k', paths: chunks(b.coupling.paths, b.coupling.paths.length / Math.max(1, b.coupling.mass.length)), mass: arr(b.coupling.mass) },
       potentials: {
-        statics: b.potentials.statics.map((s) => ({ date: s.date, asset: s.asset, x: arr(s.x), value: arr(s.value) })),
+        statics: b.potentials.statics.map((s) => ({ date: s.date, asset: s.asset, x: arr(s.x), w: arr(s.w), value: arr(s.value) })),
         holdings: b.potentials.holdings.map((h) => ({ date: h.date, asset: h.asset, value: arr(h.value) })),
       },
     });

@@ -1,0 +1,100 @@
+/**
+ * LP sizes and times of the discrete VMOT (Table-2 Gaussian d = 2, upper bound) for growing grids, up to the
+ * 2 GiB linear memory of HiGHS' WebAssembly build. Each grid runs in its own process (Wasm memory never
+ * shrinks and an out-of-memory abort ends the runtime). Once a grid hits the time limit, the larger ones only
+ * probe memory (1 s limit: the model is loaded and IPX sets up); the first grid that cannot be loaded ends the series.
+ *
+ *   npx tsx scripts/bench-lp.ts [--kinds reduced,full] [--time-limit 60] [--max-atoms N]
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { discretize } from '../src/lp/discretize.js';
+import { runLp } from '../src/lp/highs.js';
+import { makeLayout } from '../src/lp/layout.js';
+import { buildLp } from '../src/lp/model.js';
+import { gaussianQuadraticExact } from '../src/models/references.js';
+import { buildProblem } from '../src/problem.js';
+
+const GRIDS: Record<'reduced' | 'full', number[]> = {
+  reduced: [20, 30, 40, 60, 80, 100, 130, 160, 200, 250, 320],
+  full: [8, 12, 16, 20, 24, 30, 36, 44, 52, 60],
+};
+
+interface Row {
+  kind: string;
+  atoms: number;
+  columns: number;
+  rows: number;
+  nonzeros: number;
+  buildSeconds: number;
+  solveSeconds: number;
+  status: string;
+  iterations: number;
+  wasmMiB: number;
+  value: number;
+  relError: number;
+}
+
+async function child(kind: 'full' | 'reduced', n: number, timeLimit: number): Promise<void> {
+  const problem = buildProblem({ ...JSON.parse(readFileSync('examples/gaussian-d2.json', 'utf8')), formulation: kind }, '.');
+  const exact = gaussianQuadraticExact(problem)!.upper!;
+  const t0 = performance.now();
+  const disc = discretize(problem.marginals, [n, n]);
+  const layout = makeLayout(kind, disc.atoms);
+  const lp = buildLp(layout, disc.atoms, problem.payoff.value, false);
+  const buildSeconds = (performance.now() - t0) / 1000;
+  const run = await runLp(lp, { sense: 'maximize', timeLimit });
+  const row: Row = {
+    kind,
+    atoms: n,
+    columns: lp.numCols,
+    rows: lp.numRows,
+    nonzeros: lp.values.length,
+    buildSeconds,
+    solveSeconds: run.seconds,
+    status: run.status,
+    iterations: run.iterations,
+    wasmMiB: run.memoryBytes / 2 ** 20,
+    value: run.objective,
+    relError: run.objective / exact - 1,
+  };
+  process.stdout.write(`${JSON.stringify(row)}\n`);
+}
+
+function arg(name: string, fallback: string): string {
+  const k = process.argv.indexOf(name);
+  return k >= 0 ? process.argv[k + 1] : fallback;
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--child')) return child(arg('--kind', 'reduced') as 'full' | 'reduced', Number(arg('--atoms', '20')), Number(arg('--time-limit', '60')));
+  const kinds = arg('--kinds', 'reduced,full').split(',') as ('full' | 'reduced')[];
+  const timeLimit = arg('--time-limit', '60');
+  const maxAtoms = Number(arg('--max-atoms', 'Infinity'));
+  const script = fileURLToPath(import.meta.url);
+  const cols = ['kind', 'atoms', 'columns', 'rows', 'nonzeros', 'build s', 'solve s', 'status', 'IPM it', 'wasm MiB', 'value', 'rel. error'];
+  process.stdout.write(`Table-2 Gaussian d = 2, upper bound (exact 1.4728530); HiGHS IPX, time limit ${timeLimit} s per LP\n${cols.join('\t')}\n`);
+  for (const kind of kinds) {
+    let limit = timeLimit;
+    for (const n of GRIDS[kind].filter((a) => a <= maxAtoms)) {
+      const r = spawnSync(process.execPath, [...process.execArgv, script, '--child', '--kind', kind, '--atoms', String(n), '--time-limit', limit], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      });
+      const line = r.stdout.trim().split('\n').pop() ?? '';
+      if (r.status !== 0 || !line.startsWith('{')) {
+        const why = /memory|Aborted|OOM|RangeError/i.test(r.stderr) ? 'out of memory (2 GiB Wasm limit)' : `failed (exit ${r.status}): ${r.stderr.trim().split('\n').pop()}`;
+        process.stdout.write(`${kind}\t${n}\t${why}\n`);
+        break;
+      }
+      const x = JSON.parse(line) as Row;
+      process.stdout.write(
+        [x.kind, x.atoms, x.columns, x.rows, x.nonzeros, x.buildSeconds.toFixed(2), x.solveSeconds.toFixed(2), limit === timeLimit ? x.status : `${x.status} (memory probe)`, x.iterations, x.wasmMiB.toFixed(0), x.value.toPrecision(7), x.relError.toExponential(2)].join('\t') + '\n',
+      );
+      if (x.status !== 'optimal') limit = '1';
+    }
+  }
+}
+
+await main();
