@@ -171,7 +171,6 @@ function runChunk(layout: Layout, kern: Kernel, mem: WebAssembly.Memory, tid: nu
   let sumSq = 0;
   let sumValue = 0;
   const K = layout.nets.length;
-  const B = spec.rows;
   for (let s = r0; s < r1; s += layout.tile) {
     const n = Math.min(layout.tile, r1 - s);
     for (let k = 0; k < K; k++) forwardNet(layout, kern, k, io.x[k] + s * layout.specs[k].inputs * 4, n, scratch);
@@ -190,16 +189,44 @@ function runChunk(layout: Layout, kern: Kernel, mem: WebAssembly.Memory, tid: nu
       f32[rp + i] = r;
     }
     for (let k = 0; k < K; k++) {
-      // dL/dnet_k = w_k / B - gamma m_k (c - phi)^+ / B, in column 0 of the seed buffer
-      const seed = (scratch + layout.seed) / 4;
-      const wk = spec.integralWeights[k] / B;
-      for (let i = 0; i < n; i++) f32[seed + i * 8] = wk - (spec.gamma * (spec.hasMult[k] ? f32[io.mult[k] / 4 + s + i] : 1) * f32[rp + i]) / B;
-      backwardNet(layout, kern, k, io.x[k] + s * layout.specs[k].inputs * 4, n, scratch, grads);
+      const kept = seedRows(layout, f32, spec, io, k, s, n, scratch);
+      if (kept > 0) backwardNet(layout, kern, k, io.x[k] + s * layout.specs[k].inputs * 4, kept, scratch, grads);
     }
   }
   const st = new Float64Array(buffer, layout.stats + c * 16, 2);
   st[0] = sumSq;
   st[1] = sumValue;
+}
+
+/**
+ * Writes the backward seeds dL/dnet_k = w_k / B - gamma m_k (c - phi)^+ / B of a tile's rows into
+ * column 0 of the seed buffer. A holding (w_k = 0) gets exactly zero from the rows with
+ * (c - phi)^+ = 0, so those rows are dropped: the others' inputs and activations move forward in
+ * place and the gradient sums are the same, less the added zeros. Returns the number of rows kept.
+ */
+function seedRows(layout: Layout, f32: Float32Array, spec: JobSpec, io: IoLayout, k: number, s: number, n: number, scratch: number): number {
+  const net = layout.nets[k];
+  const inputs = layout.specs[k].inputs;
+  const x = io.x[k] / 4 + s * inputs;
+  const rp = (scratch + layout.rp) / 4;
+  const seed = (scratch + layout.seed) / 4;
+  const mult = io.mult[k] / 4 + s;
+  const wk = spec.integralWeights[k] / spec.rows;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    if (wk === 0 && !(f32[rp + i] > 0)) continue;
+    if (m !== i) {
+      f32.copyWithin(x + m * inputs, x + i * inputs, x + (i + 1) * inputs);
+      for (let l = 0; l < net.length - 1; l++) {
+        const a = (scratch + net[l].act) / 4;
+        const w = net[l].outP;
+        f32.copyWithin(a + m * w, a + i * w, a + (i + 1) * w);
+      }
+    }
+    f32[seed + m * 8] = wk - (spec.gamma * (spec.hasMult[k] ? f32[mult + i] : 1) * f32[rp + i]) / spec.rows;
+    m += 1;
+  }
+  return m;
 }
 
 /** Forward pass of network k on n rows at byte offset x; activations go to the thread's scratch. */
