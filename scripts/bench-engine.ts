@@ -6,6 +6,7 @@
  * Usage: npx tsx scripts/bench-engine.ts [--reps 3] [--seconds 2] [--engines wasm,wasm-simd,tfjs]
  */
 import { spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { initWeights, type Engine, type LossBatch, type NetSpec } from '../src/models/engine.js';
 import { createEngine, ENGINE_NAMES, type EngineName } from '../src/models/engines.js';
@@ -70,7 +71,7 @@ function measureTorch(py: string, form: string, B: number): { rate: number; labe
   const r = spawnSync(py, [script, '--form', form, '--batch', String(B), '--seconds', String(seconds), '--gamma', String(GAMMA)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`bench_torch.py failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
-  return { rate: out.samples_per_s, label: `pytorch-${out.torch}-${out.threads}t` };
+  return { rate: out.samples_per_s, label: `pytorch-${out.torch} as installed` };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -92,6 +93,7 @@ for (let rep = 0; rep < reps; rep++)
 
 const cols = Object.keys(FORMS).flatMap((form) => BATCHES.map((B) => ({ form, B })));
 const fmt = (x: number) => `${(x / 1000).toFixed(1)}k`.padStart(9);
+console.log(`node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
 console.log(`training samples/s, median of ${reps} interleaved runs of ${seconds} s each`);
 console.log(`${'engine'.padEnd(28)}${cols.map((c) => `${c.form} b=${c.B}`.padStart(18)).join('')}`);
 for (const row of rows) console.log(`${labels.get(row)!.padEnd(28)}${cols.map((c) => fmt(median(rates.get(`${row}|${c.form}|${c.B}`)!)).padStart(18)).join('')}`);
