@@ -8,3 +8,11 @@ export class VmotError extends Error {
     this.name = 'VmotError';
   }
 }
+
+/** A long job stopped on request (SIGINT) after saving its checkpoint. */
+export class Interrupted extends Error {
+  constructor(readonly step: number) {
+    super(`interrupted at step ${step}`);
+    this.name = 'Interrupted';
+  }
+}

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { solveBound, type BoundResult, type Progress, type SolveOptions } from './models/bounds.js';
 import { decodeNets, encodeNets, writeJsonAtomic } from './models/checkpoint.js';
+import { references, type References } from './models/references.js';
 import { tfBackend } from './models/tfjs-backend.js';
 import type { BoundSide, Problem } from './problem.js';
 
@@ -12,6 +13,8 @@ export interface SolveReport {
   /** "reduced", "full", or per side when they differ. */
   formulation: string;
   warnings: string[];
+  /** Closed-form and coupling reference values (Proposition 4.1, transport couplings, independent coupling). */
+  references: References;
   backend: string;
   seconds: number;
 }
@@ -27,7 +30,7 @@ export interface SolveProblemOptions {
 export async function solveProblem(problem: Problem, opts: SolveProblemOptions = {}): Promise<SolveReport> {
   const t0 = performance.now();
   const backend = await tfBackend();
-  const report: SolveReport = { name: problem.name, formulation: '', warnings: [], backend, seconds: 0 };
+  const report: SolveReport = { name: problem.name, formulation: '', warnings: [], references: references(problem), backend, seconds: 0 };
   for (const side of problem.bounds) {
     const file = opts.outDir ? join(opts.outDir, `result-${side}.json`) : undefined;
     let r = file ? finished(file, problem.fingerprint) : undefined;

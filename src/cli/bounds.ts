@@ -3,11 +3,10 @@ import { Command, InvalidArgumentError } from 'commander';
 import { exportReport } from '../hedge/export.js';
 import { hedgeSummary } from '../hedge/report.js';
 import { bothOutput, lpOutput, methodArg, type Method } from '../lp/cli.js';
-import { Interrupted } from '../models/bounds.js';
+import { Interrupted } from '../errors.js';
 import { writeJsonAtomic } from '../models/checkpoint.js';
 import { loadProblem } from '../problem.js';
-import { writeLineChart } from '../report/plot.js';
-import { solveProblem, type SolveReport } from '../solve.js';
+import type { SolveReport } from '../solve.js';
 import { progressReporter } from './progress.js';
 
 export const intArg = (name: string) => (v: string) => {
@@ -30,6 +29,8 @@ export function boundsCommand(): Command {
     .option('--atoms <n>', 'LP atoms per asset and date (default: the most within 40000 LP columns)', intArg('--atoms'))
     .action(async (file: string, o: { json?: boolean; out?: string; seed?: number; steps?: number; quiet?: boolean; hedge?: string; method: Method; atoms?: number }) => {
       const problem = loadProblem(file, { seed: o.seed, steps: o.steps });
+      // the numerical stack loads only once the input is valid, so bad input fails fast
+      const { solveProblem } = await import('../solve.js');
       const outDir = o.out ?? join('runs', problem.name);
       if (o.method === 'lp') return void process.stdout.write(await lpOutput(problem, outDir, o));
       const progress = progressReporter(o.quiet);
@@ -58,7 +59,7 @@ export function boundsCommand(): Command {
       progress.stop();
       const summary = summaryJson(report);
       writeJsonAtomic(join(outDir, 'result.json'), summary);
-      writeConvergencePlot(join(outDir, 'convergence.png'), report);
+      await writeConvergencePlot(join(outDir, 'convergence.png'), report);
       if (o.method === 'both') process.stdout.write(await bothOutput(problem, summary, outDir, o));
       else if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else process.stdout.write(summaryText(report, outDir));
@@ -82,7 +83,16 @@ export function summaryJson(r: SolveReport) {
       steps: b.steps,
       seconds: b.seconds,
     };
-  return { name: r.name, upper: side(r.upper), lower: side(r.lower), formulation: r.formulation, warnings: r.warnings, backend: r.backend, seconds: r.seconds };
+  return {
+    name: r.name,
+    upper: side(r.upper),
+    lower: side(r.lower),
+    formulation: r.formulation,
+    warnings: r.warnings,
+    references: r.references,
+    backend: r.backend,
+    seconds: r.seconds,
+  };
 }
 
 function summaryText(r: SolveReport, outDir: string): string {
@@ -96,12 +106,18 @@ function summaryText(r: SolveReport, outDir: string): string {
     );
     lines.push(`         ${b.reason}`);
   }
+  const ref = r.references;
+  if (ref.exact) lines.push(`  exact (${ref.exact.source}): upper ${ref.exact.upper?.toPrecision(6) ?? '-'}, lower ${ref.exact.lower?.toPrecision(6) ?? '-'}`);
+  if (ref.comonotone !== undefined)
+    lines.push(`  last-date couplings: comonotone ${f(ref.comonotone)}${ref.antitone !== undefined ? `, antitone ${f(ref.antitone)}` : ''}`);
+  lines.push(`  independent coupling: ${f(ref.independent.value)} +- ${ref.independent.stderr.toPrecision(2)}`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   lines.push(`  results: ${join(outDir, 'result.json')}, plot: ${join(outDir, 'convergence.png')}`);
   return `${lines.join('\n')}\n`;
 }
 
-function writeConvergencePlot(file: string, r: SolveReport): void {
+async function writeConvergencePlot(file: string, r: SolveReport): Promise<void> {
+  const { writeLineChart } = await import('../report/plot.js');
   const series = [r.upper, r.lower]
     .filter((b) => b !== undefined)
     .map((b) => ({ label: `${b.side} (dual on training batches)`, points: b.trace.map((p) => ({ x: p.step, y: p.value })) }));

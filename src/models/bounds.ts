@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { Interrupted } from '../errors.js';
 import type { BoundSide, Problem } from '../problem.js';
 import { Rng } from '../random.js';
 import { loadCheckpoint, saveCheckpoint, type TracePoint } from './checkpoint.js';
@@ -55,12 +56,6 @@ export interface SolveOptions {
   onProgress?: (p: Progress) => void;
   /** Set to true (e.g. by SIGINT) to stop after the current step with a checkpoint saved. */
   stop?: { requested: boolean };
-}
-
-export class Interrupted extends Error {
-  constructor(readonly step: number) {
-    super(`interrupted at step ${step}`);
-  }
 }
 
 const QUADRATURE_POINTS = 1 << 15;

@@ -251,12 +251,19 @@ function expressionPayoff(expr: string, dims: Dims, path: string): Built {
       throw new VmotError(`${n.type} is not allowed in a payoff expression`, path);
     }
   });
-  // the problem file indexes from 0; mathjs from 1
-  const shifted = node.transform((n) =>
-    n.type === 'IndexNode'
-      ? new math.IndexNode((n as math.IndexNode).dimensions.map((dim) => new math.OperatorNode('+', 'add', [dim, new math.ConstantNode(1)])))
-      : n,
-  );
+  // the problem file indexes from 0 and writes s[t][i]; mathjs indexes from 1 and reads a matrix entry as s[t, i]
+  const shifted = node
+    .transform((n) =>
+      n.type === 'IndexNode'
+        ? new math.IndexNode((n as math.IndexNode).dimensions.map((dim) => new math.OperatorNode('+', 'add', [dim, new math.ConstantNode(1)])))
+        : n,
+    )
+    .transform((n) => {
+      const inner = n.type === 'AccessorNode' ? (n as math.AccessorNode).object : undefined;
+      if (inner?.type !== 'AccessorNode' || (inner as math.AccessorNode).object.type !== 'SymbolNode') return n;
+      const dims = [...(inner as math.AccessorNode).index.dimensions, ...(n as math.AccessorNode).index.dimensions];
+      return new math.AccessorNode((inner as math.AccessorNode).object, new math.IndexNode(dims));
+    });
   const code = shifted.compile();
   const { T, d } = dims;
   const rows = Array.from({ length: T }, () => new Array<number>(d).fill(0));
