@@ -88,6 +88,8 @@ describe('WasmEngine kernels', () => {
   for (const kernel of ['relaxed-simd', 'simd', 'ts'] as const)
     it(`${kernel}: evaluate matches the plain TypeScript forward pass`, async () => {
       const e = track(await WasmEngine.create(opts, { threads: 2, kernel }));
+      // the requested flavour really runs (npm ci builds both WASM modules; Node 20 gets the relaxed-SIMD flag)
+      expect(e.name).toBe(`wasm-${kernel}-2t`);
       for (const k of [0, 2]) {
         const n = k === 2 ? 777 : 777 * 3;
         const got = await e.evaluate(k, x, n);
