@@ -120,5 +120,7 @@ describe('WasmEngine kernels', () => {
     await expect(e.step({ ...batch, cost: batch.cost.subarray(0, 50) }, 1e-3)).rejects.toThrow(/batch.cost/);
     await expect(e.step({ ...batch, inputs: batch.inputs.slice(0, 2) }, 1e-3)).rejects.toThrow(VmotError);
     await expect(WasmEngine.create(opts, { tile: 12 })).rejects.toThrow(/tile/);
+    const state = e.getState();
+    expect(() => e.setState({ ...state, weights: state.weights.slice(1) })).toThrow(/weights: network 1 layer 0 must be 1 x 64/);
   });
 });

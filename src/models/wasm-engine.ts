@@ -104,8 +104,15 @@ export class WasmEngine implements Engine {
   }
 
   setState(state: EngineState): void {
-    const f32 = new Float32Array(this.memory.buffer);
     const L = this.layout;
+    for (const [field, group] of [['weights', state.weights], ['adam.m', state.adam.m], ['adam.v', state.adam.v]] as const)
+      L.nets.forEach((net, k) =>
+        net.forEach((l, j) => {
+          const g = group[k]?.[j];
+          if (!g || g.w.length !== l.in * l.out || g.b.length !== l.out) throw new VmotError(`network ${k} layer ${j} must be ${l.in} x ${l.out}`, field);
+        }),
+      );
+    const f32 = new Float32Array(this.memory.buffer);
     writeWeights(L, f32, L.params, state.weights);
     writeWeights(L, f32, L.m, state.adam.m);
     writeWeights(L, f32, L.v, state.adam.v);
