@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { VmotError } from '../errors.js';
 import { boundsCommand } from './bounds.js';
+import { marginalsCommand } from './marginals.js';
 import { hedgeCommand } from './hedge.js';
 
 /** Entry point of the `vmot` command: user errors print one line and exit 2, never a stack trace. */
@@ -10,6 +11,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--debug', 'print stack traces of internal errors')
     .exitOverride();
   program.addCommand(boundsCommand());
+  program.addCommand(marginalsCommand());
   program.addCommand(hedgeCommand());
   try {
     await program.parseAsync(argv);

@@ -5,6 +5,7 @@ import { VmotError } from '../errors.js';
 import { parseWith } from '../schema.js';
 import { empiricalMarginal } from './empirical.js';
 import { lognormalMarginal, normalMarginal, uniformMarginal } from './parametric.js';
+import { buildQuotesMarginal, quotesSchema } from './quotes/spec.js';
 import type { Marginal } from './types.js';
 
 export interface MarginalContext {
@@ -64,6 +65,7 @@ const kinds: Record<string, MarginalKind> = {
       return empiricalMarginal(nums, `empirical ${p.file}`);
     },
   }),
+  quotes: kind({ schema: quotesSchema, build: (p, ctx, path) => buildQuotesMarginal(p, ctx.baseDir, path) }),
 };
 
 /** Builds the marginal described by `spec`; errors name `path` (e.g. "marginals[1][0]"). */

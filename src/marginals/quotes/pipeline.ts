@@ -1,0 +1,69 @@
+import type { Marginal } from '../types.js';
+import { readPriceTable, selectExpiry, type ExpiryQuotes, type PriceTable } from './chain.js';
+import { cleanQuotes, quoteTolerance, type CleanedQuotes, type OptionType } from './clean.js';
+import { fitDensity, gridDensityMarginal, type GridDensity } from './density.js';
+import { parityForward, type ParityFit } from './parity.js';
+
+export interface QuotesOptions {
+  /** Known discount factor of the expiry; estimated from parity when absent. */
+  discount?: number;
+  /** Grid nodes and roughness weight of the density fit. */
+  nodes?: number;
+  smoothing?: number;
+}
+
+/** Model price vs cleaned quote at one strike. */
+export interface Repricing {
+  option: OptionType;
+  strike: number;
+  quote: number;
+  model: number;
+  error: number;
+  tolerance: number;
+}
+
+/** The risk-neutral law of one expiry (price units) with everything the pipeline found on the way. */
+export interface ExpiryLaw {
+  expiry: ExpiryQuotes['expiry'];
+  parity: ParityFit;
+  cleaned: CleanedQuotes;
+  density: GridDensity;
+  marginal: Marginal;
+  repricing: Repricing[];
+}
+
+/** Quotes -> parity forward/discount -> cleaned OTM quotes -> smooth Breeden-Litzenberger density -> marginal. */
+export function expiryLaw(q: ExpiryQuotes, opts: QuotesOptions = {}, field = 'quotes'): ExpiryLaw {
+  const parity = parityForward(q, { discount: opts.discount }, field);
+  const cleaned = cleanQuotes(q, parity, field);
+  const density = fitDensity(
+    {
+      strikes: cleaned.strikes,
+      option: cleaned.option,
+      prices: cleaned.prices,
+      tolerance: cleaned.prices.map(quoteTolerance),
+      discount: parity.discount,
+      forward: parity.forward,
+      nodes: opts.nodes,
+      smoothing: opts.smoothing,
+    },
+    field,
+  );
+  const marginal = gridDensityMarginal(density, `quotes(${q.expiry.calls}, F=${parity.forward.toFixed(3)})`);
+  const D = parity.discount;
+  const repricing = cleaned.strikes.map((k, i) => {
+    const option = cleaned.option[i];
+    const call = marginal.call(k);
+    const model = D * (option === 'call' ? call : call - (marginal.mean - k));
+    const quote = cleaned.prices[i];
+    return { option, strike: k, quote, model, error: model - quote, tolerance: quoteTolerance(quote) };
+  });
+  return { expiry: q.expiry, parity, cleaned, density, marginal, repricing };
+}
+
+/** Reads the two files (CSV or JSON) and builds the law of the expiry `column`. */
+export function expiryLawFromFiles(calls: string | PriceTable, puts: string | PriceTable, column: string, opts: QuotesOptions = {}, field = 'quotes'): ExpiryLaw {
+  const c = typeof calls === 'string' ? readPriceTable(calls) : calls;
+  const p = typeof puts === 'string' ? readPriceTable(puts) : puts;
+  return expiryLaw(selectExpiry(c, p, column, `${field}.column`), opts, field);
+}

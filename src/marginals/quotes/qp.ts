@@ -1,0 +1,87 @@
+import highsModule from 'highs';
+
+// types.d.ts is read as CommonJS (loader under .default) while Node loads build/highs.mjs (loader as default export)
+const loadHighs: typeof highsModule.default = typeof highsModule === 'function' ? highsModule : highsModule.default;
+// HiGHS loads asynchronously once (top-level await); its solves are synchronous, so marginals build synchronously.
+const highs = await loadHighs();
+
+/** A sparse linear row lo <= sum val[k] x[idx[k]] <= hi. */
+export interface Row {
+  idx: number[];
+  val: number[];
+  lo: number;
+  hi: number;
+}
+
+/** minimize 1/2 x^T H x + lin^T x subject to rows and lo <= x <= hi; H given by its entries (repeats add up). */
+export interface Qp {
+  n: number;
+  /** Entries (i, j, value) of the symmetric Hessian H; each off-diagonal pair is listed once (either order). */
+  hessian: [number, number, number][];
+  lin: number[];
+  lo: number[];
+  hi: number[];
+  rows: Row[];
+}
+
+export const INF = highs.infinity;
+
+/** Sums repeated column indices of a sparse vector (HiGHS rejects duplicates). */
+function merge(idx: number[], val: number[]): Map<number, number> {
+  const m = new Map<number, number>();
+  idx.forEach((j, k) => m.set(j, (m.get(j) ?? 0) + val[k]));
+  return m;
+}
+
+/** Solves a convex QP (an LP when `hessian` is empty) by HiGHS; returns x, or undefined if it is infeasible or the solve fails. */
+export function solveQp(p: Qp): Float64Array | undefined {
+  const starts = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (const r of p.rows) {
+    for (const [j, v] of merge(r.idx, r.val)) {
+      indices.push(j);
+      values.push(v);
+    }
+    starts.push(indices.length);
+  }
+  // lower triangle in compressed columns: column j holds rows i >= j
+  const byCol: Map<number, number>[] = Array.from({ length: p.n }, () => new Map());
+  for (const [i, j, v] of p.hessian) {
+    const [r, c] = i >= j ? [i, j] : [j, i];
+    byCol[c].set(r, (byCol[c].get(r) ?? 0) + v);
+  }
+  const qIdx: number[] = [];
+  const qVal: number[] = [];
+  const qStarts = [0];
+  for (const col of byCol) {
+    for (const [r, v] of [...col].sort((a, b) => a[0] - b[0])) {
+      qIdx.push(r);
+      qVal.push(v);
+    }
+    qStarts.push(qIdx.length);
+  }
+  return highs.withModel(
+    {
+      numCols: p.n,
+      numRows: p.rows.length,
+      colCost: p.lin,
+      colLower: p.lo,
+      colUpper: p.hi,
+      rowLower: p.rows.map((r) => r.lo),
+      rowUpper: p.rows.map((r) => r.hi),
+      matrix: { format: 'csr', numRows: p.rows.length, numCols: p.n, starts: Int32Array.from(starts), indices: Int32Array.from(indices), values: Float64Array.from(values) },
+      ...(qIdx.length > 0 && { hessian: { format: 'triangular', dimension: p.n, starts: Int32Array.from(qStarts), indices: Int32Array.from(qIdx), values: Float64Array.from(qVal) } }),
+    },
+    (model) => {
+      model.options.set({ output_flag: false });
+      try {
+        model.run();
+      } catch {
+        return undefined; // HiGHS reports a solve error (e.g. numerical trouble) by throwing
+      }
+      if (model.getModelStatus() !== highs.constants.modelStatus.optimal) return undefined;
+      return model.getSolution().colValue;
+    },
+  );
+}
