@@ -171,17 +171,20 @@ function runChunk(layout: Layout, kern: Kernel, mem: WebAssembly.Memory, tid: nu
   let sumSq = 0;
   let sumValue = 0;
   const K = layout.nets.length;
+  const lastAct = layout.nets.map((net) => net[net.length - 1].act);
+  const outs = new Array<number>(K);
+  const mults = new Array<number>(K);
   for (let s = r0; s < r1; s += layout.tile) {
     const n = Math.min(layout.tile, r1 - s);
     for (let k = 0; k < K; k++) forwardNet(layout, kern, k, io.x[k] + s * layout.specs[k].inputs * 4, n, scratch);
     // residual (c - sum_k m_k net_k)^+ per row
     const rp = (scratch + layout.rp) / 4;
+    for (let k = 0; k < K; k++) (outs[k] = (scratch + lastAct[k]) / 4), (mults[k] = spec.hasMult[k] ? io.mult[k] / 4 + s : -1);
     for (let i = 0; i < n; i++) {
       let phi = 0;
       for (let k = 0; k < K; k++) {
-        const net = layout.nets[k];
-        const o = f32[(scratch + net[net.length - 1].act) / 4 + i * 8];
-        phi += spec.hasMult[k] ? f32[io.mult[k] / 4 + s + i] * o : o;
+        const o = f32[outs[k] + i * 8];
+        phi += mults[k] >= 0 ? f32[mults[k] + i] * o : o;
         sumValue += spec.integralWeights[k] * o;
       }
       const r = Math.max(0, f32[io.cost / 4 + s + i] - phi);
