@@ -30,6 +30,8 @@ describe('vmot hedge evaluate', () => {
   it('prints the portfolio, its components and the payoff of one path; listed strikes flow into the export', async () => {
     const problem = loadProblem('examples/gaussian-d2.json', { steps: 5 });
     problem.training.batch = 64;
+    problem.training.width = 16;
+    problem.training.depth = 2;
     problem.training.evalSamples = 1000;
     // a marginal carrying listed quotes (what a quote-built marginal exposes): psi of asset 0 uses its strikes
     const m = problem.marginals[1][0];

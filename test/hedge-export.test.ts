@@ -29,6 +29,8 @@ interface Case {
 async function solveAndExport(file: string, side: BoundSide): Promise<Case> {
   const problem = loadProblem(file, { steps: 30 });
   problem.training.batch = 256;
+  problem.training.width = 16;
+  problem.training.depth = 2;
   problem.training.evalSamples = 1 << 12;
   const result = await solveBound(problem, side);
   const dir = mkdtempSync(join(tmpdir(), 'vmot-hedge-'));
@@ -85,6 +87,7 @@ describe.each(['gauss', 'basket'])('exported hedge (%s)', (name) => {
       let worst = 0;
       for (let b = 0; b < n; b++) worst = Math.max(worst, Math.abs(loaded[b] - trained[b]));
       expect(worst).toBeLessThan(1e-5);
+      expect(doc.networks[k].roundTrip).toBeLessThan(1e-5);
     }
   });
 
@@ -121,7 +124,7 @@ describe.each(['gauss', 'basket'])('exported hedge (%s)', (name) => {
   it('martingale model paths: E[portfolio] = hedge cost (the holdings have zero mean)', async () => {
     const { problem, doc, hedge } = cases[name];
     const set = pathSets(problem.marginals).find((s) => s.martingale)!;
-    const n = 1 << 14;
+    const n = 1 << 13;
     const { total } = await hedge.portfolio(set.draw(n, new Rng('martingale')), n);
     const mean = total.reduce((a, v) => a + v, 0) / n;
     const sd = Math.sqrt(total.reduce((a, v) => a + (v - mean) ** 2, 0) / n);

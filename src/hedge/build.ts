@@ -8,7 +8,7 @@ import type { Component, HedgeDoc, NetInput, ScoreTable } from './document.js';
 import { PriceHedge } from './price-space.js';
 import { evenPrices, priceStrip, strikeGrid } from './strip.js';
 import { denseModel, modelNet, type NetFn } from './tfjs-files.js';
-import type { tf } from '../models/tfjs-backend.js';
+import { tfBackend, type tf } from '../models/tfjs-backend.js';
 
 const QUADRATURE_POINTS = 1 << 15;
 const SCORE_LIMIT = 8;
@@ -54,6 +54,7 @@ export function scoreTable(m: Marginal, asset: number, flip: boolean): ScoreTabl
  * prices; both agree with the trained dual on the first-date curve u -> (F_i^-1(u)).
  */
 export async function buildHedge(problem: Problem, r: BoundResult): Promise<BuiltHedge> {
+  await tfBackend();
   const { T, d, marginals } = problem;
   const net = r.networks;
   const { sign, shift, scale } = net.scaling;
@@ -98,7 +99,7 @@ export async function buildHedge(problem: Problem, r: BoundResult): Promise<Buil
     cash: sign * shift,
     cost: { total: 0, strips: 0, quoted: null },
     scores,
-    networks: net.roles.map((role, k) => ({ id: networkId(role), model: `models/${networkId(role)}/model.json`, inputs: net.specs[k].inputs })),
+    networks: net.roles.map((role, k) => ({ id: networkId(role), model: `models/${networkId(role)}/model.json`, inputs: net.specs[k].inputs, roundTrip: NaN })),
     components,
     verification: null,
   };

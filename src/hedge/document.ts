@@ -91,7 +91,8 @@ export const hedgeSchema = z.strictObject({
   /** cash + sum of static integrals (must equal bound.value); cash + strip prices under the marginals; the same with quoted strips at their quotes (null when none is quoted). */
   cost: z.strictObject({ total: num, strips: num, quoted: num.nullable() }),
   scores: z.array(scoreTable),
-  networks: z.array(z.strictObject({ id: z.string(), model: z.string(), inputs: z.number().int().min(1) })),
+  /** TF.js model files; roundTrip = max |reloaded model - trained network| on 10,000 random inputs, checked at export. */
+  networks: z.array(z.strictObject({ id: z.string(), model: z.string(), inputs: z.number().int().min(1), roundTrip: num })),
   components: z.array(z.discriminatedUnion('kind', [staticComponent, holdingComponent])),
   verification: verification.nullable(),
 });

@@ -1,5 +1,7 @@
 import { dirname, join } from 'node:path';
 import { writeJsonAtomic } from '../models/checkpoint.js';
+import { forward, type NetWeights } from '../models/engine.js';
+import { Rng } from '../random.js';
 import { tfBackend } from '../models/tfjs-backend.js';
 import type { BoundResult } from '../models/bounds.js';
 import type { Problem } from '../problem.js';
@@ -12,16 +14,29 @@ import { verifyHedge, type VerifyOptions } from './verify.js';
 
 /** Builds, verifies and writes the hedge of one bound: DIR/hedge.json and DIR/models/<network>/{model.json,weights.bin}. */
 export async function exportHedge(dir: string, problem: Problem, r: BoundResult, verify: VerifyOptions = {}): Promise<HedgeDoc> {
-  await tfBackend();
   const { doc, hedge, models } = await buildHedge(problem, r);
   try {
     doc.verification = await verifyHedge(hedge, problem.marginals, problem.payoff.value, verify);
-    for (const n of doc.networks) await saveModelFiles(models.get(n.id)!, join(dir, n.model));
+    for (const [k, n] of doc.networks.entries()) {
+      await saveModelFiles(models.get(n.id)!, join(dir, n.model));
+      n.roundTrip = await roundTrip(join(dir, n.model), r.networks.weights[k], n.inputs, new Rng(`roundtrip/${n.id}`));
+    }
   } finally {
     models.forEach((m) => m.dispose());
   }
   writeJsonAtomic(join(dir, 'hedge.json'), doc);
   return doc;
+}
+
+/** Max |loaded model - trained network| (plain forward pass) on 10,000 inputs with N(0, 4) coordinates. */
+async function roundTrip(modelJson: string, weights: NetWeights, width: number, rng: Rng): Promise<number> {
+  const n = 10000;
+  const x = Float32Array.from({ length: n * width }, () => 2 * rng.normal());
+  const model = await loadModelFile(modelJson);
+  const loaded = await modelNet(model)(x, n);
+  model.dispose();
+  const trained = forward(weights, x, n);
+  return loaded.reduce((worst, v, b) => Math.max(worst, Math.abs(v - trained[b])), 0);
 }
 
 /** `vmot bounds --hedge DIR`: one export per solved bound, in DIR/<side>/. */
