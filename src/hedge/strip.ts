@@ -96,17 +96,26 @@ export function priceStrip(m: Marginal, strikes: number[], values: number[], lis
 /**
  * Listed vanillas from cleaned quotes of one expiry (discounted prices, one option per strike, as the
  * quotes pipeline produces): undiscounted by `discount`; the other option at a strike by put-call parity
- * with the forward, C - P = F - K.
+ * with the forward, C - P = F - K. A marginal in units x' = scale x + shift (scale > 0, e.g. returns)
+ * gets strikes scale K + shift and prices scale C.
  */
-export function listedFromQuotes(q: { strikes: number[]; option: ('call' | 'put')[]; prices: number[] }, discount: number, forward: number): ListedVanillas {
+export function listedFromQuotes(
+  q: { strikes: number[]; option: ('call' | 'put')[]; prices: number[] },
+  discount: number,
+  forward: number,
+  units: { scale: number; shift: number } = { scale: 1, shift: 0 },
+): ListedVanillas {
+  const { scale, shift } = units;
+  const strikes = q.strikes.map((k) => scale * k + shift);
   const calls = new Map<number, number>();
-  q.strikes.forEach((k, j) => calls.set(k, q.prices[j] / discount + (q.option[j] === 'put' ? forward - k : 0)));
+  q.strikes.forEach((k, j) => calls.set(strikes[j], scale * (q.prices[j] / discount + (q.option[j] === 'put' ? forward - k : 0))));
+  const fwd = scale * forward + shift;
   return {
-    strikes: [...q.strikes],
+    strikes,
     call: (k) => calls.get(k),
     put: (k) => {
       const c = calls.get(k);
-      return c === undefined ? undefined : c - (forward - k);
+      return c === undefined ? undefined : c - (fwd - k);
     },
   };
 }
