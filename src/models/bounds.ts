@@ -7,7 +7,7 @@ import { loadCheckpoint, saveCheckpoint, type TracePoint } from './checkpoint.js
 import { chooseFormulation, type Choice } from './choose.js';
 import { initWeights, type Engine, type NetSpec, type NetWeights } from './engine.js';
 import { buildDual, type CostScaling, type Dual, type FirstDateMap, type NetRole } from './formulation.js';
-import { learningRate } from './schedule.js';
+import { learningRate, penaltyGamma } from './schedule.js';
 import { createEngine } from './engines.js';
 
 export interface BoundResult {
@@ -116,7 +116,8 @@ export async function solveBound(problem: Problem, side: BoundSide, options: Sol
     while (step < opts.steps) {
       const lr = learningRate(step, opts.steps, opts.learningRate, opts.decayFraction, opts.lrFinal);
       const { batch } = dual.sample(opts.batch, rng.child(`batch/${side}/${step}`));
-      const r = await engine.step(batch, lr);
+      const gamma = penaltyGamma(step, opts.steps, Math.min(opts.gammaStart, opts.gamma), opts.gamma, 1 - opts.decayFraction);
+      const r = await engine.step(batch, lr, gamma);
       if (!Number.isFinite(r.loss)) throw new Error(`training diverged at step ${step} (loss ${r.loss}); lower training.learningRate or training.gamma`);
       step += 1;
       if (step % every === 0 || step === opts.steps) {

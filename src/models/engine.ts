@@ -64,8 +64,8 @@ export interface AdamOptions {
 export interface Engine {
   /** e.g. "tfjs-wasm", "tfjs-tensorflow". */
   readonly name: string;
-  /** One Adam step on the loss of `batch` with learning rate `lr`. */
-  step(batch: LossBatch, lr: number): Promise<StepResult>;
+  /** One Adam step on the loss of `batch` with learning rate `lr`; `gamma` overrides loss.gamma for this step (penalty continuation). */
+  step(batch: LossBatch, lr: number, gamma?: number): Promise<StepResult>;
   /** net_k at n inputs (n x in_k row-major). */
   evaluate(k: number, inputs: Float32Array, n: number): Promise<Float32Array>;
   getState(): EngineState;

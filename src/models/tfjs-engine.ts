@@ -35,8 +35,8 @@ export class TfjsEngine implements Engine {
     return new TfjsEngine(await tfBackend(), opts);
   }
 
-  async step(batch: LossBatch, lr: number): Promise<StepResult> {
-    const { integralWeights, gamma } = this.opts.loss;
+  async step(batch: LossBatch, lr: number, gamma = this.opts.loss.gamma): Promise<StepResult> {
+    const { integralWeights } = this.opts.loss;
     const B = batch.size;
     this.t += 1;
     const stats = tf.tidy(() => {

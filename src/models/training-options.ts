@@ -6,10 +6,12 @@ export const ENGINE_NAMES = ['wasm', 'wasm-simd', 'wasm-ts', 'tfjs'] as const;
 /** Training settings of the neural dual (paper appendix "Numerical methods"); defaults give the accuracy in README. */
 export const trainingSchema = z.strictObject({
   seed: z.number().int().default(7),
-  steps: z.number().int().positive().default(6000),
-  batch: z.number().int().min(16).default(4096),
-  /** Penalty parameter of beta_gamma(t) = gamma/2 (t^+)^2, in units of the normalized cost (see normalization in formulation.ts). */
-  gamma: z.number().positive().default(1000),
+  steps: z.number().int().positive().default(3000),
+  batch: z.number().int().min(16).default(2048),
+  /** Final penalty parameter of beta_gamma(t) = gamma/2 (t^+)^2, in units of the cost's standard deviation under theta. */
+  gamma: z.number().positive().default(10000),
+  /** Penalty at the first step; it rises geometrically to gamma while the learning rate is constant (continuation). */
+  gammaStart: z.number().positive().default(200),
   learningRate: z.number().positive().default(1e-3),
   /** Fraction of steps at the end over which the learning rate decays geometrically to lrFinal * learningRate. */
   decayFraction: z.number().min(0).max(1).default(0.3),
