@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { forward, initWeights, type Engine, type EngineOptions, type LossBatch, type NetWeights } from '../src/models/engine.js';
+import { groupRows } from '../src/models/fused-step.js';
 import { TfjsEngine } from '../src/models/tfjs-engine.js';
 import { WasmEngine } from '../src/models/wasm-engine.js';
 import { VmotError } from '../src/errors.js';
@@ -67,6 +68,23 @@ describe('WasmEngine against TfjsEngine', () => {
     }
     expect(relDiff(wasm.getState().weights, tfjs.getState().weights)).toBeLessThan(1e-4);
     expect(wasm.getState().adam.t).toBe(5);
+  });
+
+  it('agrees when the scalar inputs repeat (rows grouped by input: forward and backward once per distinct input)', async () => {
+    const grid = (n: number) => Float32Array.from({ length: n }, () => Math.floor(rng.uniform() * 40) / 10 - 2);
+    const base = makeBatch(2000, rng.child('grid'));
+    const batch = { ...base, inputs: [grid(2000), grid(2000), base.inputs[2]] };
+    expect(groupRows(specs, batch.inputs, 2000)?.map((g) => g.values.length)).toEqual([40, 40, 6000]);
+    const wasm = track(await WasmEngine.create(opts, { threads: 2 }));
+    const tfjs = track(await TfjsEngine.create(opts));
+    for (let s = 0; s < 3; s++) {
+      const a = await wasm.step(batch, 1e-3);
+      const b = await tfjs.step(batch, 1e-3);
+      expect(rel(a.loss, b.loss)).toBeLessThan(1e-4);
+      expect(rel(a.value, b.value)).toBeLessThan(1e-4);
+      if (s === 0) expect(relDiff(wasm.getState().adam.m, tfjs.getState().adam.m)).toBeLessThan(1e-4);
+    }
+    expect(relDiff(wasm.getState().weights, tfjs.getState().weights)).toBeLessThan(1e-4);
   });
 
   it('continues a TF.js run from its state (weights and Adam moments are interchangeable)', async () => {

@@ -124,7 +124,8 @@ export function initMemory(layout: Layout, f32: Float32Array): void {
   f32.fill(0, layout.scratch / 4, (layout.scratch + layout.scratchBytes * layout.threads) / 4);
 }
 
-export const Job = { Train: 1, Eval: 2 } as const;
+/** Train: fused step on the batch rows; Eval: one network's outputs; Backprop: forward and backward of grouped rows with given seeds. */
+export const Job = { Train: 1, Eval: 2, Backprop: 3 } as const;
 export type Job = (typeof Job)[keyof typeof Job];
 
 /** What one job needs besides the layout: loss constants and which rows carry multipliers. */
@@ -137,6 +138,8 @@ export interface JobSpec {
   gamma: number;
   integralWeights: number[];
   hasMult: boolean[];
+  /** Backprop: rows of each network (its distinct inputs, seeds in its multiplier slot). */
+  netRows: number[];
 }
 
 /** Rows [start, end) of chunk c when n rows are cut into the layout's chunks. */
@@ -168,6 +171,7 @@ function runChunk(layout: Layout, kern: Kernel, mem: WebAssembly.Memory, tid: nu
   }
   const grads = layout.grads + c * layout.size * 4;
   f32.fill(0, grads / 4, grads / 4 + layout.size);
+  if (spec.job === Job.Backprop) return backpropChunk(layout, kern, f32, io, spec, c, scratch, grads);
   let sumSq = 0;
   let sumValue = 0;
   const K = layout.nets.length;
@@ -199,6 +203,58 @@ function runChunk(layout: Layout, kern: Kernel, mem: WebAssembly.Memory, tid: nu
   const st = new Float64Array(buffer, layout.stats + c * 16, 2);
   st[0] = sumSq;
   st[1] = sumValue;
+}
+
+/** Backprop job, chunk c: every network's share of its grouped rows, forward again then backward from the seeds in its multiplier slot. */
+function backpropChunk(layout: Layout, kern: Kernel, f32: Float32Array, io: IoLayout, spec: JobSpec, c: number, scratch: number, grads: number): void {
+  const seed = (scratch + layout.seed) / 4;
+  layout.nets.forEach((_, k) => {
+    const [r0, r1] = rowsOf(layout, c, spec.netRows[k]);
+    for (let s = r0; s < r1; s += layout.tile) {
+      const n = Math.min(layout.tile, r1 - s);
+      const x = io.x[k] + s * layout.specs[k].inputs * 4;
+      forwardNet(layout, kern, k, x, n, scratch);
+      for (let i = 0; i < n; i++) f32[seed + i * 8] = f32[io.mult[k] / 4 + s + i];
+      backwardNet(layout, kern, k, x, n, scratch, grads);
+    }
+  });
+}
+
+/** Distinct rows of a batch per network: `values` (distinct input rows) and, per batch row, the index of its value. */
+export interface RowGroups {
+  values: Float32Array;
+  index: Int32Array;
+}
+
+/**
+ * Groups equal inputs of the scalar-input networks (other networks keep one group per row). Worth it
+ * when the grouped pass (forward for the outputs, then forward and backward per distinct row) costs
+ * less than the fused pass per batch row; undefined otherwise.
+ */
+export function groupRows(specs: NetSpec[], inputs: Float32Array[], B: number): RowGroups[] | undefined {
+  const identity = Int32Array.from({ length: B }, (_, b) => b);
+  let distinct = 0;
+  const groups: RowGroups[] = [];
+  for (let k = 0; k < specs.length; k++) {
+    const x = inputs[k].subarray(0, B * specs[k].inputs);
+    if (specs[k].inputs !== 1) {
+      groups.push({ values: x, index: identity });
+      distinct += B;
+      continue;
+    }
+    const seen = new Map<number, number>();
+    const index = new Int32Array(B);
+    for (let b = 0; b < B; b++) {
+      let u = seen.get(x[b]);
+      if (u === undefined) seen.set(x[b], (u = seen.size));
+      index[b] = u;
+      if (seen.size > 0.75 * B) return undefined;
+    }
+    groups.push({ values: Float32Array.from(seen.keys()), index });
+    distinct += seen.size;
+  }
+  // grouped: 4 passes (2 forward, backward = 2) per distinct row; fused: 3 per batch row
+  return 4 * distinct < 0.9 * 3 * B * specs.length ? groups : undefined;
 }
 
 /**

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { zerosLike, type Engine, type EngineOptions, type EngineState, type LossBatch, type StepResult } from './engine.js';
 import { VmotError } from '../errors.js';
-import { initMemory, ioLayout, Job, makeLayout, readWeights, runJob, transposeWeights, writeWeights, type JobSpec, type Kernel, type Layout } from './fused-step.js';
+import { groupRows, initMemory, ioLayout, Job, makeLayout, readWeights, runJob, transposeWeights, writeWeights, type JobSpec, type Kernel, type Layout, type RowGroups } from './fused-step.js';
 import { CTRL, controlBlock, nextChunk, writeJob } from './job-control.js';
 import { compileKernel, instantiateKernel, MAX_PAGES, type KernelKind } from './kernels.js';
 
@@ -57,7 +57,7 @@ export class WasmEngine implements Engine {
     const ctrl = controlBlock(opts.specs.length);
     const workers = await Promise.all(
       Array.from({ length: threads - 1 }, (_, i) =>
-        startWorker({ tid: i + 1, layout, memory, module, ctrl: ctrl.buffer, gamma: opts.loss.gamma, integralWeights: opts.loss.integralWeights }),
+        startWorker({ tid: i + 1, layout, memory, module, ctrl: ctrl.buffer, integralWeights: opts.loss.integralWeights }),
       ),
     );
     const engine = new WasmEngine(opts, layout, memory, instantiateKernel(module, memory), ctrl, workers, kind);
@@ -65,27 +65,69 @@ export class WasmEngine implements Engine {
     return engine;
   }
 
-  async step(batch: LossBatch, lr: number): Promise<StepResult> {
+  async step(batch: LossBatch, lr: number, gamma = this.opts.loss.gamma): Promise<StepResult> {
     const B = batch.size;
     this.checkBatch(batch);
+    const groups = groupRows(this.opts.specs, batch.inputs, B);
+    if (groups) return this.groupedStep(batch, groups, lr, gamma);
     const io = this.reserve(B);
     const f32 = new Float32Array(this.memory.buffer);
     batch.inputs.forEach((x, k) => f32.set(x.subarray(0, B * this.opts.specs[k].inputs), io.x[k] / 4));
     batch.multipliers.forEach((m, k) => m && f32.set(m.subarray(0, B), io.mult[k] / 4));
     f32.set(batch.cost.subarray(0, B), io.cost / 4);
     transposeWeights(this.layout, this.kernel);
-    this.run({ job: Job.Train, net: 0, rows: B, hasMult: batch.multipliers.map((m) => m !== null) });
+    this.run({ job: Job.Train, net: 0, rows: B, gamma, hasMult: batch.multipliers.map((m) => m !== null) });
     const stats = new Float64Array(this.memory.buffer, this.layout.stats, 2 * this.layout.chunks);
     let sumSq = 0;
     let sumValue = 0;
     for (let c = 0; c < this.layout.chunks; c++) (sumSq += stats[2 * c], (sumValue += stats[2 * c + 1]));
+    return this.adamStep(lr, gamma, B, sumSq, sumValue);
+  }
+
+  /**
+   * The same step when many rows share inputs (groupRows): outputs of each distinct input, the loss and
+   * its gradient per batch row summed per distinct input, then forward and backward per distinct input.
+   */
+  private groupedStep(batch: LossBatch, groups: RowGroups[], lr: number, gamma: number): StepResult {
+    const B = batch.size;
+    const { integralWeights } = this.opts.loss;
+    const io = this.reserve(B);
+    const rows = groups.map((g, k) => g.values.length / this.opts.specs[k].inputs);
+    const outs = groups.map((g, k) => {
+      new Float32Array(this.memory.buffer).set(g.values, io.x[k] / 4);
+      this.run({ job: Job.Eval, net: k, rows: rows[k] });
+      return new Float32Array(this.memory.buffer).slice(io.out / 4, io.out / 4 + rows[k]);
+    });
+    const seeds = rows.map((n) => new Float64Array(n));
+    let sumSq = 0;
+    let sumValue = 0;
+    for (let b = 0; b < B; b++) {
+      let phi = 0;
+      for (let k = 0; k < outs.length; k++) {
+        const o = outs[k][groups[k].index[b]];
+        phi += batch.multipliers[k] ? batch.multipliers[k]![b] * o : o;
+        sumValue += integralWeights[k] * o;
+      }
+      const r = Math.max(0, batch.cost[b] - phi);
+      sumSq += r * r;
+      for (let k = 0; k < outs.length; k++) seeds[k][groups[k].index[b]] += (integralWeights[k] - gamma * (batch.multipliers[k] ? batch.multipliers[k]![b] : 1) * r) / B;
+    }
+    const f32 = new Float32Array(this.memory.buffer);
+    seeds.forEach((sd, k) => f32.set(sd, io.mult[k] / 4));
+    transposeWeights(this.layout, this.kernel);
+    this.run({ job: Job.Backprop, net: 0, rows: B, gamma, netRows: rows });
+    return this.adamStep(lr, gamma, B, sumSq, sumValue);
+  }
+
+  /** Sums the chunks' gradients into one Adam step; returns the loss and value from the batch sums. */
+  private adamStep(lr: number, gamma: number, B: number, sumSq: number, sumValue: number): StepResult {
     this.t += 1;
     const { beta1, beta2, eps } = this.opts.adam;
     const alpha = (lr * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t);
     const L = this.layout;
     this.kernel.adam(L.params, L.m, L.v, L.grads, L.chunks, L.size * 4, L.size, alpha, beta1, beta2, eps);
     const value = sumValue / B;
-    return { loss: value + (this.opts.loss.gamma / 2) * (sumSq / B), value };
+    return { loss: value + (gamma / 2) * (sumSq / B), value };
   }
 
   async evaluate(k: number, inputs: Float32Array, n: number): Promise<Float32Array> {
@@ -93,7 +135,7 @@ export class WasmEngine implements Engine {
     if (inputs.length < n * this.opts.specs[k].inputs) throw new VmotError(`needs ${n} x ${this.opts.specs[k].inputs} values, got ${inputs.length}`, 'evaluate.inputs');
     const io = this.reserve(n);
     new Float32Array(this.memory.buffer).set(inputs.subarray(0, n * this.opts.specs[k].inputs), io.x[k] / 4);
-    this.run({ job: Job.Eval, net: k, rows: n, hasMult: this.opts.specs.map(() => false) });
+    this.run({ job: Job.Eval, net: k, rows: n });
     return new Float32Array(this.memory.buffer).slice(io.out / 4, io.out / 4 + n);
   }
 
@@ -153,8 +195,16 @@ export class WasmEngine implements Engine {
   }
 
   /** Runs a job on all threads (the caller is thread 0), then waits for the workers. */
-  private run(job: Omit<JobSpec, 'capacity' | 'gamma' | 'integralWeights'>): void {
-    const spec: JobSpec = { ...job, capacity: this.capacity, gamma: this.opts.loss.gamma, integralWeights: this.opts.loss.integralWeights };
+  private run(job: Pick<JobSpec, 'job' | 'net' | 'rows'> & Partial<JobSpec>): void {
+    const K = this.opts.specs.length;
+    const spec: JobSpec = {
+      hasMult: Array(K).fill(false),
+      netRows: Array(K).fill(0),
+      gamma: this.opts.loss.gamma,
+      ...job,
+      capacity: this.capacity,
+      integralWeights: this.opts.loss.integralWeights,
+    };
     const ctrl = this.ctrl;
     writeJob(ctrl, spec);
     Atomics.store(ctrl, CTRL.done, 0);

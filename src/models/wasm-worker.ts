@@ -10,7 +10,6 @@ interface WorkerInit {
   memory: WebAssembly.Memory;
   module?: WebAssembly.Module;
   ctrl: SharedArrayBuffer;
-  gamma: number;
   integralWeights: number[];
 }
 
@@ -24,7 +23,7 @@ for (;;) {
   gen = Atomics.load(ctrl, CTRL.gen);
   if (Atomics.load(ctrl, CTRL.quit)) break;
   try {
-    runJob(init.layout, kernel, init.memory, init.tid, readJob(ctrl, init.gamma, init.integralWeights), () => nextChunk(ctrl));
+    runJob(init.layout, kernel, init.memory, init.tid, readJob(ctrl, init.integralWeights), () => nextChunk(ctrl));
   } catch (e) {
     Atomics.store(ctrl, CTRL.error, 1);
     parentPort!.postMessage(String((e as Error)?.stack ?? e));
