@@ -3,11 +3,15 @@
  * 16384, for the networks of the reduced and the full d=2 dual (3 hidden ReLU layers of 64), and of
  * scripts/bench_torch.py (same networks, loss and optimizer) when a python3 with torch is found.
  * Engines are measured interleaved, `--reps` times each; the medians are printed.
- * Usage: npx tsx scripts/bench-engine.ts [--reps 3] [--seconds 2] [--engines wasm,wasm-simd,tfjs]
+ * With --grid G the scalar inputs are normal scores of G equally spaced quantile levels (as when a
+ * formulation samples levels on a grid): the wasm engine then groups equal inputs (exact), the others
+ * do not; PyTorch rows are skipped there.
+ * Usage: npx tsx scripts/bench-engine.ts [--reps 3] [--seconds 2] [--engines wasm,wasm-simd,tfjs] [--grid G]
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { stdNormalQuantile } from '../src/marginals/parametric.js';
 import { initWeights, type Engine, type LossBatch, type NetSpec } from '../src/models/engine.js';
 import { createEngine, ENGINE_NAMES, type EngineName } from '../src/models/engines.js';
 import { Rng } from '../src/random.js';
@@ -19,6 +23,7 @@ const arg = (name: string, def: string) => {
 const reps = Number(arg('reps', '3'));
 const seconds = Number(arg('seconds', '2'));
 const engines = arg('engines', 'wasm,wasm-simd,tfjs').split(',') as EngineName[];
+const grid = Number(arg('grid', '0'));
 for (const e of engines) if (!ENGINE_NAMES.includes(e)) throw new Error(`--engines: unknown engine ${e} (known: ${ENGINE_NAMES.join(', ')})`);
 const GAMMA = 1000;
 
@@ -32,7 +37,9 @@ const BATCHES = [1000, 16384];
 function syntheticBatch(form: string, B: number, rng: Rng): LossBatch {
   const f = FORMS[form];
   const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
-  return { size: B, inputs: f.inputs.map((i) => normal(B * i)), multipliers: f.weights.map((w) => (w ? null : normal(B))), cost: normal(B) };
+  const levels = (n: number) => Float32Array.from({ length: n }, () => stdNormalQuantile((Math.floor(rng.uniform() * grid) + 0.5) / grid));
+  const input = (i: number) => (grid > 0 && i === 1 ? levels(B) : normal(B * i));
+  return { size: B, inputs: f.inputs.map(input), multipliers: f.weights.map((w) => (w ? null : normal(B))), cost: normal(B) };
 }
 
 async function measureEngine(name: EngineName, form: string, B: number): Promise<{ rate: number; label: string }> {
@@ -76,8 +83,9 @@ function measureTorch(py: string, form: string, B: number): { rate: number; labe
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const py = torchPython();
-if (!py) console.log('note: no python3 with torch found; PyTorch rows skipped (Debian: apt-get install python3-torch)');
+const py = grid > 0 ? undefined : torchPython();
+if (grid > 0) console.log(`scalar inputs on a grid of ${grid} quantile levels; PyTorch rows skipped`);
+else if (!py) console.log('note: no python3 with torch found; PyTorch rows skipped (Debian: apt-get install python3-torch)');
 const rows = [...engines, ...(py ? ['pytorch'] : [])];
 const rates = new Map<string, number[]>();
 const labels = new Map<string, string>();
