@@ -90,7 +90,7 @@ async function main(): Promise<void> {
       }
       const x = JSON.parse(line) as Row;
       process.stdout.write(
-        [x.kind, x.atoms, x.columns, x.rows, x.nonzeros, x.buildSeconds.toFixed(2), x.solveSeconds.toFixed(2), limit === timeLimit ? x.status : `${x.status} (memory probe)`, x.iterations, x.wasmMiB.toFixed(0), x.value.toPrecision(7), x.relError.toExponential(2)].join('\t') + '\n',
+        [x.kind, x.atoms, x.columns, x.rows, x.nonzeros, x.buildSeconds.toFixed(2), x.solveSeconds.toFixed(2), limit === timeLimit ? x.status : `${x.status} (memory probe)`, x.iterations, x.wasmMiB.toFixed(0), ...(x.status === 'optimal' ? [x.value.toPrecision(7), x.relError.toExponential(2)] : ['-', '-'])].join('\t') + '\n',
       );
       if (x.status !== 'optimal') limit = '1';
     }

@@ -45,15 +45,19 @@ describe('neural vs LP comparison', () => {
   const ref = { comonotone: 1.1, antitone: -1.1, independent: { value: 0, stderr: 0 } };
   it('agrees when the gap is within the neural error plus the discretization error', () => {
     // neural error = |dual - primal| + 2 stderr = 0.01 + 0.004
-    const c = compareSide('upper', { value: 1.02, primal: 1.01, stderr: 0.002 }, lp, ref);
+    const c = compareSide('upper', { value: 1.02, primal: 1.01, stderr: 0.002, mass: 1.5 }, lp, ref);
     expect(c.gap).toBeCloseTo(0.02, 15);
     expect(c.neuralError).toBeCloseTo(0.014, 15);
     expect(c.agree).toBe(true);
-    expect(compareSide('upper', { value: 1.03, primal: 1.025, stderr: 0.002 }, lp, ref).agree).toBe(false);
+    expect(compareSide('upper', { value: 1.03, primal: 1.025, stderr: 0.002, mass: 1 }, lp, ref).agree).toBe(false);
+    // a diverged neural dual (primal mass 342, huge error bar) never counts as agreeing
+    const diverged = compareSide('lower', { value: -0.74, primal: -474, stderr: 4.8, mass: 342 }, { value: -1.47, discretizationError: 0.017 } as LpBoundResult, ref);
+    expect(diverged.neuralConverged).toBe(false);
+    expect(diverged.agree).toBe(false);
   });
   it('checks both values against the transport bounds of the last date', () => {
-    const c = compareSide('upper', { value: 1.2, primal: 1.2, stderr: 0 }, lp, ref);
+    const c = compareSide('upper', { value: 1.2, primal: 1.2, stderr: 0, mass: 1 }, lp, ref);
     expect(c.insideTransport).toEqual({ neural: false, lp: true, low: -1.1, high: 1.1 });
-    expect(compareSide('upper', { value: 1, primal: 1, stderr: 0 }, lp, { independent: ref.independent }).insideTransport).toBeNull();
+    expect(compareSide('upper', { value: 1, primal: 1, stderr: 0, mass: 1 }, lp, { independent: ref.independent }).insideTransport).toBeNull();
   });
 });

@@ -8,7 +8,12 @@ export interface NeuralSide {
   value: number;
   primal: number;
   stderr: number;
+  /** E_theta[beta'_gamma(c - phi)]: mass of the primal density, 1 at convergence. */
+  mass: number;
 }
+
+/** A neural bound whose primal density's mass is off by more than this factor has diverged: its error bar means nothing. */
+const MASS_FACTOR = 2;
 
 export interface SideComparison {
   side: BoundSide;
@@ -19,12 +24,16 @@ export interface SideComparison {
   /** Neural error: its dual-primal gap plus two standard errors of the primal estimate. */
   neuralError: number;
   discretizationError: number;
+  /** The neural primal density's mass is within a factor 2 of 1. */
+  neuralConverged: boolean;
+  neuralMass: number;
+  /** Converged, and |gap| <= neural error + discretization error. */
   agree: boolean;
   /** Whether each value lies inside the transport (Frechet) bounds of the last date, within its error; null when they do not apply. */
   insideTransport: { neural: boolean; lp: boolean; low: number; high: number } | null;
 }
 
-/** Neural vs LP for one side: they agree when |gap| <= neural error + discretization error. */
+/** Neural vs LP for one side: they agree when the neural dual converged and |gap| <= neural error + discretization error. */
 export function compareSide(side: BoundSide, n: NeuralSide, lp: LpBoundResult, ref: References): SideComparison {
   const neuralError = Math.abs(n.value - n.primal) + 2 * n.stderr;
   const discretizationError = lp.discretizationError ?? 0;
@@ -36,7 +45,9 @@ export function compareSide(side: BoundSide, n: NeuralSide, lp: LpBoundResult, r
     const inside = (v: number, e: number) => v >= low - e && v <= high + e;
     insideTransport = { neural: inside(n.value, neuralError), lp: inside(lp.value, discretizationError), low, high };
   }
-  return { side, neural: n.value, lp: lp.value, gap, neuralError, discretizationError, agree: Math.abs(gap) <= neuralError + discretizationError, insideTransport };
+  const neuralConverged = n.mass >= 1 / MASS_FACTOR && n.mass <= MASS_FACTOR;
+  const agree = neuralConverged && Math.abs(gap) <= neuralError + discretizationError;
+  return { side, neural: n.value, lp: lp.value, gap, neuralError, discretizationError, neuralConverged, neuralMass: n.mass, agree, insideTransport };
 }
 
 export function compareReports(neural: { upper?: NeuralSide; lower?: NeuralSide }, lp: LpReport): SideComparison[] {
@@ -57,6 +68,8 @@ export function comparisonText(name: string, rows: SideComparison[], ref: Refere
     const inside = r.insideTransport ? `${r.insideTransport.neural ? 'yes' : 'NO'}/${r.insideTransport.lp ? 'yes' : 'NO'}` : '-';
     lines.push(`  ${r.side.padEnd(6)}  ${f(r.neural).padEnd(10)}  ${f(r.lp).padEnd(10)}  ${g(r.gap).padEnd(9)}  ${g(r.neuralError).padEnd(10)}  ${g(r.discretizationError).padEnd(10)}  ${(r.agree ? 'yes' : 'NO').padEnd(5)}  ${inside}`);
   }
+  for (const r of rows)
+    if (!r.neuralConverged) lines.push(`  warning: the neural ${r.side} bound diverged (primal mass ${r.neuralMass.toPrecision(3)}, not within a factor 2 of 1); trust the LP value`);
   lines.push(...referenceLines(ref));
   return `${lines.join('\n')}\n`;
 }
