@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { VmotError } from '../src/errors.js';
+import { listedVanillas } from '../src/hedge/strip.js';
 import { lognormalMarginal } from '../src/marginals/parametric.js';
 import { checkCalendar } from '../src/marginals/quotes/calendar.js';
 import { parsePriceTable, selectExpiry } from '../src/marginals/quotes/chain.js';
@@ -119,6 +120,12 @@ describe('the AMZN/AAPL example problem', () => {
     for (let i = 0; i < 2; i++) expect(p.marginals[0][i].mean).toBeCloseTo(p.marginals[1][i].mean, 9);
     // returns: AMZN forward ~94.2 vs 87.86, AAPL ~151.3 vs 134.51
     expect(p.marginals[1][0].mean).toBeCloseTo(94.233 / 87.86 - 1, 3);
+    // period-2 laws carry their listed vanillas (in return units) for the hedge export; shifted period-1 laws do not
+    const listed = listedVanillas(p.marginals[1][0])!;
+    expect(listedVanillas(p.marginals[0][0])).toBeUndefined();
+    const k = listed.strikes[listed.strikes.length - 1];
+    expect(k).toBeCloseTo(115 / 87.86 - 1, 12);
+    expect(Math.abs(listed.call(k)! - p.marginals[1][0].call(k))).toBeLessThan(quoteTolerance(listed.call(k)! * 87.86) / 87.86);
     const co = couplingValue(p, 'comonotone')!;
     const anti = couplingValue(p, 'antitone')!;
     const ind = independentValue(p, 1 << 15).value;

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { VmotError } from '../../errors.js';
+import { listedFromQuotes } from '../../hedge/strip.js';
 import type { Marginal } from '../types.js';
 import { readPriceTable, selectExpiry } from './chain.js';
 import { parityForward } from './parity.js';
@@ -55,7 +56,9 @@ export function buildQuotesMarginal(p: QuotesSpec, baseDir: string, path: string
     label += ` shifted by ${shift.toFixed(3)}`;
   }
   label += ')';
-  if (p.scale === 'price') return shift === 0 ? law.marginal : affineMarginal(law.marginal, 1, shift, label);
-  const ref = p.reference!;
-  return affineMarginal(law.marginal, 1 / ref, shift / ref - 1, `return vs ${ref} of ${label}`);
+  const units = p.scale === 'price' ? { scale: 1, shift: 0 } : { scale: 1 / p.reference!, shift: -1 };
+  const name = p.scale === 'price' ? label : `return vs ${p.reference} of ${label}`;
+  const m = shift === 0 && p.scale === 'price' ? law.marginal : affineMarginal(law.marginal, units.scale, units.scale * shift + units.shift, name);
+  // the listed vanillas (priced at the quotes by the hedge export) belong to the unshifted law only
+  return shift === 0 ? Object.assign(m, { listed: listedFromQuotes(law.cleaned, law.parity.discount, law.parity.forward, units) }) : m;
 }
