@@ -6,6 +6,7 @@ import { bothOutput, lpOutput, methodArg, type Method } from '../lp/cli.js';
 import { Interrupted } from '../errors.js';
 import { writeJsonAtomic } from '../models/checkpoint.js';
 import { loadProblem } from '../problem.js';
+import type { Series } from '../report/plot.js';
 import type { SolveReport } from '../solve.js';
 import { progressReporter } from './progress.js';
 
@@ -97,7 +98,8 @@ export function summaryJson(r: SolveReport) {
 
 function summaryText(r: SolveReport, outDir: string): string {
   const f = (x: number) => x.toPrecision(6);
-  const lines = [`${r.name}: robust price bounds (${r.formulation} formulation, TF.js ${r.backend} backend)`];
+  const engines = [...new Set([r.upper, r.lower].flatMap((b) => (b ? [b.engine] : [])))].join(', ');
+  const lines = [`${r.name}: robust price bounds (${r.formulation} formulation; engine ${engines})`];
   for (const b of [r.upper, r.lower]) {
     if (!b) continue;
     lines.push(
@@ -118,8 +120,12 @@ function summaryText(r: SolveReport, outDir: string): string {
 
 async function writeConvergencePlot(file: string, r: SolveReport): Promise<void> {
   const { writeLineChart } = await import('../report/plot.js');
-  const series = [r.upper, r.lower]
+  const series: Series[] = [r.upper, r.lower]
     .filter((b) => b !== undefined)
     .map((b) => ({ label: `${b.side} (dual on training batches)`, points: b.trace.map((p) => ({ x: p.step, y: p.value })) }));
+  const steps = Math.max(...series.map((s) => s.points.at(-1)?.x ?? 0));
+  const exact = r.references.exact;
+  for (const [side, v] of [['upper', exact?.upper], ['lower', exact?.lower]] as const)
+    if (v !== undefined && r[side]) series.push({ label: `exact ${side}`, points: [{ x: 0, y: v }, { x: steps, y: v }], dashed: true });
   writeLineChart(file, { title: `${r.name}: dual value during training`, xLabel: 'step', yLabel: 'value', series });
 }
