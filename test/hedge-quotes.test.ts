@@ -3,31 +3,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportHedge } from '../src/hedge/export.js';
-import { listedFromQuotes } from '../src/hedge/strip.js';
+import { listedVanillas } from '../src/hedge/strip.js';
 import { expiryLawFromFiles } from '../src/marginals/quotes/pipeline.js';
 import { solveBound } from '../src/models/bounds.js';
 import { loadProblem } from '../src/problem.js';
 
 describe('hedge of a problem built on option quotes', () => {
-  it('lists the last-date vanillas at listed strikes and prices them at the quotes', async () => {
+  it('lists the last-date vanillas at the listed strikes of the quotes marginals and prices them at the quotes', async () => {
     const problem = loadProblem('examples/amzn-aapl/portfolio-variance.json', { steps: 5 });
     Object.assign(problem.training, { batch: 64, width: 16, depth: 2, evalSamples: 1000 });
-    // last-date marginals (returns vs the reference price, no calendar shift): attach their listed quotes
     const dir = 'examples/amzn-aapl';
     const refs = [87.86, 134.51];
-    const tolerance: number[] = [];
-    ['AMZN', 'AAPL'].forEach((name, i) => {
+    // worst repricing error of each last-date law, in the marginal's (return) units, undiscounted
+    const tolerance = ['AMZN', 'AAPL'].map((name, i) => {
       const law = expiryLawFromFiles(join(dir, `${name}_call_price.csv`), join(dir, `${name}_put_price.csv`), 'period 2');
-      const listed = listedFromQuotes(law.cleaned, law.parity.discount, law.parity.forward, { scale: 1 / refs[i], shift: -1 });
-      problem.marginals[1][i] = Object.assign(Object.create(null), problem.marginals[1][i], { listed });
-      tolerance[i] = Math.max(...law.repricing.map((r) => Math.abs(r.error))) / law.parity.discount / refs[i];
+      const listed = listedVanillas(problem.marginals[1][i])!;
       expect(listed.strikes.length).toBe(law.cleaned.strikes.length);
+      law.cleaned.strikes.forEach((k, j) => expect(listed.strikes[j]).toBeCloseTo(k / refs[i] - 1, 12));
+      return Math.max(...law.repricing.map((r) => Math.abs(r.error))) / law.parity.discount / refs[i];
     });
     const r = await solveBound(problem, 'upper');
     const doc = await exportHedge(mkdtempSync(join(tmpdir(), 'vmot-hedge-quotes-')), problem, r, { n: 256, gridPoints: 256 });
     for (const c of doc.components) {
       if (c.kind !== 'static' || c.date !== 1) continue;
-      const listed = (problem.marginals[1][c.asset] as unknown as { listed: { strikes: number[] } }).listed;
+      const listed = listedVanillas(problem.marginals[1][c.asset])!;
       expect(c.strip.listed).toBe(true);
       expect(c.grid.price).toEqual([...listed.strikes].sort((a, b) => a - b));
       for (const o of [...c.strip.calls, ...c.strip.puts]) expect(listed.strikes).toContain(o.strike);
