@@ -13,7 +13,8 @@ export function hedgeSummary(doc: HedgeDoc, file: string): string {
     if (c.kind === 'static') {
       const rel = c.strip.price / c.integral - 1;
       lines.push(
-        `  ${c.id.padEnd(8)} integral ${f(c.integral)}  strip ${f(c.strip.price)}  (${(100 * rel).toFixed(3)}%; ${c.strip.calls.length} calls, ${c.strip.puts.length} puts${c.strip.listed ? ' at listed strikes' : ''})`,
+        `  ${c.id.padEnd(8)} integral ${f(c.integral)}  strip ${f(c.strip.price)}  (${(100 * rel).toFixed(3)}%; ${c.strip.calls.length} calls, ${c.strip.puts.length} puts${c.strip.listed ? ' at listed strikes' : ''})` +
+          (c.strip.quoted === null ? '' : `  at quotes ${f(c.strip.quoted)}`),
       );
     }
   const v = doc.verification;
