@@ -99,6 +99,12 @@ export function lpSummaryText(r: LpReport, files: string[]): string {
     );
     lines.push(`         ${b.reason}`);
   }
+  const disc = (r.upper ?? r.lower)?.discretization ?? [];
+  const meanGap = Math.max(...disc.map((a) => Math.abs(a.mean - a.meanContinuous) / Math.sqrt(a.varianceContinuous)));
+  lines.push(
+    `  atoms vs continuous laws: mean gap <= ${meanGap.toPrecision(2)} sd; variance shortfall ` +
+      disc.map((a) => `${(100 * a.varianceShortfall).toFixed(2)}%`).join(' ') + ' (date-major)',
+  );
   lines.push(...referenceLines(r.references));
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   if (files.length) lines.push(`  couplings and potentials: ${files.join(', ')}`);
