@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { interpolate } from '../src/hedge/price-space.js';
-import { listedFromQuotes, priceStrip, strikeGrid, stripPayoff, vanillaStrip, type ListedVanillas } from '../src/hedge/strip.js';
+import { listedFromQuotes, priceStrip, projectOnStrikes, strikeGrid, stripPayoff, vanillaStrip, type ListedVanillas } from '../src/hedge/strip.js';
 import { normalMarginal } from '../src/marginals/parametric.js';
 import { putPrice } from '../src/marginals/types.js';
 import { Rng } from '../src/random.js';
@@ -61,5 +61,18 @@ describe('vanilla strip', () => {
       expect(listed.put(k)).toBeCloseTo(putPrice(m, k), 10);
     }
     expect(listed.call(95)).toBeUndefined();
+  });
+
+  it('L2 projection on sparse strikes: exact for a function in the strip space, and beats interpolation in mean square', () => {
+    const m = normalMarginal(0, 1);
+    const strikes = [-1.5, -0.5, 0, 0.7, 2];
+    const x = Array.from({ length: 4000 }, (_, j) => m.quantile((j + 0.5) / 4000));
+    const knots = [0.3, -1, 2, 0.5, 1];
+    const pl = (v: number) => interpolate(strikes, knots, v);
+    projectOnStrikes(strikes, x, x.map(pl)).forEach((v, k) => expect(v).toBeCloseTo(knots[k], 8));
+    const f = (v: number) => v * v;
+    const proj = projectOnStrikes(strikes, x, x.map(f));
+    const mse = (vals: number[]) => x.reduce((a, v) => a + (interpolate(strikes, vals, v) - f(v)) ** 2, 0) / x.length;
+    expect(mse(proj)).toBeLessThan(mse(strikes.map(f)));
   });
 });

@@ -6,7 +6,7 @@ import type { NetRole } from '../models/formulation.js';
 import type { Problem } from '../problem.js';
 import type { Component, HedgeDoc, NetInput, ScoreTable } from './document.js';
 import { PriceHedge } from './price-space.js';
-import { evenPrices, priceStrip, strikeGrid } from './strip.js';
+import { evenPrices, priceStrip, projectOnStrikes, strikeGrid } from './strip.js';
 import { denseModel, modelNet, type NetFn } from './tfjs-files.js';
 import { tfBackend, type tf } from '../models/tfjs-backend.js';
 
@@ -126,7 +126,7 @@ export async function buildHedge(problem: Problem, r: BoundResult): Promise<Buil
       const { strikes, listed } = strikeGrid(m);
       const values = Array.from(await hedge.component(k, at(coord, strikes.map((x) => [x])), strikes.length));
       c.grid = { price: strikes, value: values };
-      c.strip = priceStrip(m, strikes, values, listed);
+      c.strip = priceStrip(m, strikes, listed ? projectOnStrikes(strikes, u.map((r) => r[0]), q) : values, listed);
       total += c.integral;
       strips += c.strip.price;
       quoted += c.strip.quoted ?? c.strip.price;

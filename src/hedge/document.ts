@@ -24,7 +24,7 @@ const netInput = z.discriminatedUnion('type', [
 const scoreTable = z.strictObject({ asset: idx, flip: z.boolean(), price: z.array(num).min(2), score: z.array(num).min(2) });
 
 const option = z.strictObject({ strike: num, weight: num });
-/** Vanilla strip: cash + forward (x - forwardPrice) + calls at strikes >= pivot + puts below. */
+/** Vanilla strip: cash + forward (x - forwardPrice) + calls at strikes >= pivot + puts below; it interpolates f at the strikes, or on listed strikes is f's L2 projection under the marginal. */
 const strip = z.strictObject({
   pivot: num,
   forwardPrice: num,

@@ -1,3 +1,4 @@
+import { Matrix, solve } from 'ml-matrix';
 import type { Marginal } from '../marginals/types.js';
 import { putPrice } from '../marginals/types.js';
 import type { Strip } from './document.js';
@@ -118,4 +119,30 @@ export function listedFromQuotes(
       return c === undefined ? undefined : c - (fwd - k);
     },
   };
+}
+
+/**
+ * L2 projection under the marginal of f (samples f(x_j) at equally weighted quantile points x_j) onto the
+ * piecewise-linear functions with knots at the strikes, linear beyond the end knots: the knot values
+ * of the best strip on a sparse (listed) strike grid, where interpolating f at the strikes is too coarse.
+ */
+export function projectOnStrikes(strikes: number[], x: ArrayLike<number>, f: ArrayLike<number>): number[] {
+  const n = strikes.length;
+  const A = Matrix.zeros(n, n);
+  const b = Matrix.zeros(n, 1);
+  for (let j = 0; j < x.length; j++) {
+    // segment [k, k+1] holding x_j (end segments extended), and the two hat weights there
+    let k = 0;
+    while (k < n - 2 && x[j] > strikes[k + 1]) k++;
+    const t = (x[j] - strikes[k]) / (strikes[k + 1] - strikes[k]);
+    const w = [1 - t, t];
+    for (let a = 0; a < 2; a++) {
+      b.set(k + a, 0, b.get(k + a, 0) + w[a] * f[j]);
+      for (let c = 0; c < 2; c++) A.set(k + a, k + c, A.get(k + a, k + c) + w[a] * w[c]);
+    }
+  }
+  // a tiny ridge keeps knots without nearby mass determined (by their neighbours' fit)
+  const ridge = 1e-12 * A.trace();
+  for (let k = 0; k < n; k++) A.set(k, k, A.get(k, k) + ridge);
+  return solve(A, b).getColumn(0);
 }
