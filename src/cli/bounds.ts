@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { exportReport } from '../hedge/export.js';
 import { hedgeSummary } from '../hedge/report.js';
 import { bothOutput, lpOutput, methodArg, type Method } from '../lp/cli.js';
-import { Interrupted } from '../errors.js';
+import { Interrupted, VmotError } from '../errors.js';
 import { writeJsonAtomic } from '../models/checkpoint.js';
 import { loadProblem } from '../problem.js';
 import type { Series } from '../report/plot.js';
@@ -29,6 +29,7 @@ export function boundsCommand(): Command {
     .option('--method <m>', 'neural, lp (discretized VMOT solved as a linear program by HiGHS) or both, side by side', methodArg, 'neural')
     .option('--atoms <n>', 'LP atoms per asset and date (default: the most within 40000 LP columns)', intArg('--atoms'))
     .action(async (file: string, o: { json?: boolean; out?: string; seed?: number; steps?: number; quiet?: boolean; hedge?: string; method: Method; atoms?: number }) => {
+      if (o.hedge && o.method === 'lp') throw new VmotError('exports the neural hedge; use --method neural or both (the LP potentials are written to --out as lp-<side>.json)', '--hedge');
       const problem = loadProblem(file, { seed: o.seed, steps: o.steps });
       // the numerical stack loads only once the input is valid, so bad input fails fast
       const { solveProblem } = await import('../solve.js');
