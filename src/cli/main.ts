@@ -3,6 +3,7 @@ import { VmotError } from '../errors.js';
 import { boundsCommand } from './bounds.js';
 import { marginalsCommand } from './marginals.js';
 import { hedgeCommand } from './hedge.js';
+import { smileCommand } from './smile.js';
 
 /** Entry point of the `vmot` command: user errors print one line and exit 2, never a stack trace. */
 export async function main(argv: string[]): Promise<void> {
@@ -13,6 +14,7 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(boundsCommand());
   program.addCommand(marginalsCommand());
   program.addCommand(hedgeCommand());
+  program.addCommand(smileCommand());
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -1,143 +1,133 @@
 import { z } from 'zod';
 import { VmotError } from '../errors.js';
-import type { ComplexArray } from '../rough/charfn.js';
-import { chooseTruncation, convergedFourier } from '../rough/fourier.js';
+import { forwardCalls } from '../rough/fourier.js';
 import { normalize, roughHestonSchema, typicalVariance, type RoughHeston, type RoughHestonInput } from '../rough/params.js';
 import type { Marginal } from './types.js';
 
 export interface RoughHestonMarginalOptions {
-  /** Grid points of the distribution function (log-uniform in S). */
+  /** Strike grid points (uniform in S). */
   gridSize?: number;
-  /** Bound on the Richardson error estimate of the distribution function (the estimate is that of the finer, unextrapolated solution; the extrapolated values are typically 10-100x more accurate). */
-  cdfTol?: number;
+  /** Target absolute accuracy of the call prices, relative to the forward. */
+  priceTol?: number;
+  /** Marginals built with the same key (same asset and model, other dates) are kept in convex order (see `earlier`). */
+  family?: string;
 }
 
 export interface RoughHestonMarginal extends Marginal {
-  /** Error estimate of the distribution function values, Adams steps, truncation, and monotonicity repair applied. */
-  diagnostics: { cdfError: number; steps: number; uMax: number; nodes: number; monotoneFix: number };
+  /** Price error estimate, Adams steps, truncation, nodes, and the largest convexity/ordering repair applied. */
+  diagnostics: { priceError: number; steps: number; uMax: number; nodes: number; repair: number };
 }
 
 const TAIL = 1e-9;
 
 /**
- * Law of S_T = F exp(X_T) under rough Heston. Distribution function of X_T on [a, b] by the COS method
- * (Fang-Oosterlee 2008, eq. (9) integrated in x):
- *   P(X_T <= x) = (x - a)/(b - a) + 2/(b - a) sum_{k>=1} Re[phi(u_k) e^{-i u_k a}] sin(u_k (x - a)) / u_k,  u_k = k pi/(b - a),
- * with the series truncated where |phi| has decayed (chooseTruncation) and Richardson-extrapolated Adams solutions
- * (src/rough/fourier.ts); [a, b] grows until both tails hold less than 1e-9. Between grid points (log-uniform in S)
- * the law is taken uniform, so quantile, call price, mean and variance are exact for that law and mutually
- * consistent; the support is shifted by the tiny mean error so that the mean is exactly F.
+ * Call prices of earlier maturities of the same model on the same grid: the marginal of a later date takes the
+ * pointwise maximum with them, so the marginals of one asset are in convex order by construction
+ * (the maximum of convex call functions is convex; the true prices already satisfy C_T1 <= C_T2).
+ */
+const earlier = new Map<string, { T: number; call: (k: number) => number }[]>();
+
+/**
+ * Law of S_T under rough Heston from call prices on a strike grid (Breeden-Litzenberger in discrete form): Lewis
+ * call prices C(K_j) on K_j = j h (src/rough/fourier.ts; C(0) = F), made convex with slopes in [-1, 0] (isotonic
+ * regression of the slopes, pool-adjacent-violators), give the discrete law with atoms at the grid points whose call
+ * function is the piecewise-linear interpolant of those prices. Quantile, cdf, call, mean and variance are exact for
+ * that law and mutually consistent; the mean is exactly F.
  */
 export function roughHestonMarginal(model: RoughHeston, forward: number, T: number, opts: RoughHestonMarginalOptions = {}): RoughHestonMarginal {
-  const G = opts.gridSize ?? 2000;
-  const tol = opts.cdfTol ?? 1e-4;
+  const G = opts.gridSize ?? 1000;
   const s = Math.sqrt(typicalVariance(model, T) * T);
-  const trunc = chooseTruncation(model, T, 0, (v) => 2 / (Math.PI * v), 1e-8);
-  const refine = chooseTruncation(model, T, 0, (v) => 2 / (Math.PI * v), 1e-5).uMax;
-  let a = -0.5 * s * s - 12 * s;
-  let b = -0.5 * s * s + 8 * s;
-  for (let attempt = 0; ; attempt++) {
-    const x = Float64Array.from({ length: G + 1 }, (_, i) => a + ((b - a) * i) / G);
-    const du = Math.PI / (b - a);
-    const u = Float64Array.from({ length: Math.ceil(trunc.uMax / du) }, (_, k) => (k + 1) * du);
-    const evaluate = (L: ComplexArray) => {
-      const coef = Float64Array.from(u, (uk, k) => ((2 / (b - a)) * Math.exp(L.re[k]) * Math.cos(L.im[k] - uk * a)) / uk);
-      return x.map((xi) => {
-        let sum = (xi - a) / (b - a);
-        for (let k = 0; k < u.length; k++) sum += coef[k] * Math.sin(u[k] * (xi - a));
-        return sum;
-      });
-    };
-    const r = convergedFourier(model, T, 0, u, tol, evaluate, 'rough-heston distribution function', refine);
-    const F = r.values;
-    const edge = Math.round(G / 50);
-    const loOk = Math.abs(F[edge]) < TAIL;
-    const hiOk = Math.abs(1 - F[G - edge]) < TAIL;
-    if (loOk && hiOk) return buildLaw(forward, x, F, { cdfError: r.error, steps: r.steps, uMax: trunc.uMax, nodes: u.length, monotoneFix: 0 }, model, T);
-    if (attempt >= 4) throw new VmotError(`rough-heston distribution function did not reach its tails on [${a.toFixed(3)}, ${b.toFixed(3)}] in log-moneyness (T = ${T})`);
-    if (!loOk) a -= 0.5 * (b - a);
-    if (!hiOk) b += 0.5 * (b - a);
+  const kMin = forward * Math.exp(-4);
+  const kMax = forward * 2 ** Math.ceil(Math.log2(Math.exp(10 * s)));
+  const h = kMax / G;
+  const j0 = Math.ceil(kMin / h);
+  const strikes = Array.from({ length: G - j0 + 1 }, (_, i) => (j0 + i) * h);
+  const r = forwardCalls(model, T, forward, strikes, { tol: (opts.priceTol ?? 5e-6) * forward });
+  const C = new Float64Array(G + 1);
+  C[0] = forward;
+  // below the first Fourier strike the call is linear (mass there sits at 0 and kMin; it is below the price error)
+  for (let j = 1; j < j0; j++) C[j] = forward + ((r.calls[0] - forward) * j) / j0;
+  C.set(r.calls, j0);
+  const tol = (opts.priceTol ?? 5e-6) * forward;
+  if (C[G] > Math.max(TAIL * forward, 2 * tol)) throw new VmotError(`rough-heston law has mass beyond the strike grid (call ${C[G].toExponential(2)} at ${kMax.toFixed(2)}, T = ${T})`);
+  C[G] = 0; // below the price accuracy: no mass beyond the grid
+  let repair = convexify(C, h);
+  const prior = opts.family === undefined ? [] : (earlier.get(opts.family) ?? []).filter((e) => e.T < T);
+  for (const e of prior) {
+    // samples of a convex function on a uniform grid are convex, and the maximum of convex sequences is convex
+    for (let j = 0; j <= G; j++) {
+      const c = e.call(j * h);
+      if (c > C[j]) {
+        repair = Math.max(repair, c - C[j]);
+        C[j] = c;
+      }
+    }
   }
+  if (repair > 1e-4 * forward) throw new VmotError(`rough-heston call prices needed a repair of ${repair.toExponential(2)} (T = ${T}): the Fourier prices are not accurate enough`);
+  const law = discreteLaw(model, forward, T, h, C, { priceError: r.error, steps: r.plan.steps, uMax: r.plan.uMax, nodes: r.plan.nodes, repair });
+  if (opts.family !== undefined) earlier.set(opts.family, [...(earlier.get(opts.family) ?? []), { T, call: law.call }]);
+  return law;
 }
 
-function buildLaw(forward: number, x: Float64Array, Fx: Float64Array, diagnostics: RoughHestonMarginal['diagnostics'], model: RoughHeston, T: number): RoughHestonMarginal {
-  const G = x.length - 1;
-  // monotone repair (running max), ends pinned to 0 and 1; the size of the repair is reported
-  const cdf = new Float64Array(G + 1);
-  let fix = Math.max(Math.abs(Fx[0]), Math.abs(1 - Fx[G]));
-  for (let i = 0; i <= G; i++) {
-    const v = i === 0 ? 0 : i === G ? 1 : Math.min(1, Math.max(cdf[i - 1], Fx[i]));
-    if (i > 0 && i < G) fix = Math.max(fix, Math.abs(v - Fx[i]));
-    cdf[i] = v;
+/** Projects the grid call prices onto convex functions with slopes in [-1, 0] (PAV on slopes); returns the largest change. */
+function convexify(C: Float64Array, h: number): number {
+  const G = C.length - 1;
+  const blocks: { sum: number; n: number }[] = [];
+  for (let j = 0; j < G; j++) {
+    blocks.push({ sum: Math.min(0, Math.max(-1, (C[j + 1] - C[j]) / h)), n: 1 });
+    while (blocks.length > 1 && blocks[blocks.length - 2].sum / blocks[blocks.length - 2].n > blocks[blocks.length - 1].sum / blocks[blocks.length - 1].n) {
+      const b = blocks.pop()!;
+      blocks[blocks.length - 1].sum += b.sum;
+      blocks[blocks.length - 1].n += b.n;
+    }
   }
-  diagnostics.monotoneFix = fix;
-  if (fix > 1e-5) throw new VmotError(`rough-heston distribution function is not monotone (repair ${fix.toExponential(2)} > 1e-5; T = ${T}): increase accuracy`);
-  const S = x.map((xi) => forward * Math.exp(xi));
-  // first and second moments per cell of the piecewise-uniform density
-  const m0 = new Float64Array(G);
-  const m1 = new Float64Array(G);
-  let mean = 0;
-  for (let i = 0; i < G; i++) {
-    m0[i] = cdf[i + 1] - cdf[i];
-    m1[i] = (m0[i] * (S[i] + S[i + 1])) / 2;
-    mean += m1[i];
+  let j = 0;
+  let c = C[0];
+  let change = 0;
+  for (const b of blocks) {
+    for (let i = 0; i < b.n; i++, j++) {
+      c += (b.sum / b.n) * h;
+      change = Math.max(change, Math.abs(c - C[j + 1]));
+      C[j + 1] = c;
+    }
   }
-  const shift = forward - mean;
-  for (let i = 0; i <= G; i++) S[i] += shift;
+  return change;
+}
+
+/** The law with atoms at K_j = j h whose call function interpolates C linearly. */
+function discreteLaw(model: RoughHeston, forward: number, T: number, h: number, C: Float64Array, diagnostics: RoughHestonMarginal['diagnostics']): RoughHestonMarginal {
+  const G = C.length - 1;
+  // cdf on [K_j, K_{j+1}) is 1 + slope_j
+  const cdfCell = Float64Array.from({ length: G }, (_, j) => Math.min(1, Math.max(0, 1 + (C[j + 1] - C[j]) / h)));
   let second = 0;
-  for (let i = 0; i < G; i++) {
-    m1[i] = (m0[i] * (S[i] + S[i + 1])) / 2;
-    second += (m0[i] * (S[i] * S[i] + S[i] * S[i + 1] + S[i + 1] * S[i + 1])) / 3;
+  for (let j = 0; j <= G; j++) {
+    const mass = (j < G ? cdfCell[j] : 1) - (j > 0 ? cdfCell[j - 1] : 0);
+    second += mass * (j * h) ** 2;
   }
-  // tail sums: mass and first moment of cells i..G-1
-  const tail0 = new Float64Array(G + 1);
-  const tail1 = new Float64Array(G + 1);
-  for (let i = G - 1; i >= 0; i--) {
-    tail0[i] = tail0[i + 1] + m0[i];
-    tail1[i] = tail1[i + 1] + m1[i];
-  }
-  const cell = (k: number) => {
-    let a = 0;
-    let b = G;
-    while (b - a > 1) {
-      const mid = (a + b) >> 1;
-      if (S[mid] <= k) a = mid;
-      else b = mid;
-    }
-    return a;
-  };
-  const cdfAt = (k: number) => {
-    if (k <= S[0]) return 0;
-    if (k >= S[G]) return 1;
-    const i = cell(k);
-    return cdf[i] + (m0[i] * (k - S[i])) / (S[i + 1] - S[i]);
-  };
   const call = (k: number) => {
-    if (k <= S[0]) return forward - k;
-    if (k >= S[G]) return 0;
-    const i = cell(k);
-    // part of cell i above k: uniform density m0/(S[i+1]-S[i]) on [k, S[i+1]]
-    const part = (m0[i] * (S[i + 1] - k) * (S[i + 1] - k)) / (2 * (S[i + 1] - S[i]));
-    return part + tail1[i + 1] - k * tail0[i + 1];
+    if (k <= 0) return forward - k;
+    if (k >= G * h) return 0;
+    const j = Math.floor(k / h);
+    return C[j] + ((C[j + 1] - C[j]) * (k - j * h)) / h;
   };
+  const cdf = (x: number) => (x < 0 ? 0 : x >= G * h ? 1 : cdfCell[Math.floor(x / h)]);
   const quantile = (u: number) => {
-    let a = 0;
-    let b = G;
+    let a = -1;
+    let b = G - 1;
     while (b - a > 1) {
       const mid = (a + b) >> 1;
-      if (cdf[mid] <= u) a = mid;
-      else b = mid;
+      if (cdfCell[mid] >= u) b = mid;
+      else a = mid;
     }
-    return m0[a] > 0 ? S[a] + ((u - cdf[a]) / m0[a]) * (S[a + 1] - S[a]) : S[a];
+    return cdfCell[b] >= u ? b * h : G * h;
   };
-  const H = model.alpha - 0.5;
   return {
     dist: 'rough-heston',
-    label: `rough-heston(F=${forward}, T=${T}, H=${H.toFixed(3)}, nu=${model.nu}, rho=${model.rho})`,
+    label: `rough-heston(F=${forward}, T=${T}, H=${(model.alpha - 0.5).toFixed(3)}, nu=${model.nu}, rho=${model.rho})`,
     mean: forward,
     variance: second - forward * forward,
     quantile,
-    cdf: cdfAt,
+    cdf,
     call,
     range: () => [quantile(TAIL), quantile(1 - TAIL)],
     diagnostics,
@@ -153,5 +143,6 @@ export const roughHestonMarginalSchema = roughHestonSchema({
 });
 
 export function buildRoughHestonMarginal(p: z.output<typeof roughHestonMarginalSchema>): RoughHestonMarginal {
-  return roughHestonMarginal(normalize(p as RoughHestonInput), p.forward, p.maturity, { gridSize: p.gridSize });
+  const { maturity, ...family } = p;
+  return roughHestonMarginal(normalize(p as RoughHestonInput), p.forward, maturity, { gridSize: p.gridSize, family: JSON.stringify(family) });
 }

@@ -6,6 +6,7 @@ import { parseWith } from '../schema.js';
 import { empiricalMarginal } from './empirical.js';
 import { lognormalMarginal, normalMarginal, uniformMarginal } from './parametric.js';
 import { buildQuotesMarginal, quotesSchema } from './quotes/spec.js';
+import { buildRoughHestonMarginal, roughHestonMarginalSchema } from './rough-heston.js';
 import type { Marginal } from './types.js';
 
 export interface MarginalContext {
@@ -66,6 +67,7 @@ const kinds: Record<string, MarginalKind> = {
     },
   }),
   quotes: kind({ schema: quotesSchema, build: (p, ctx, path) => buildQuotesMarginal(p, ctx.baseDir, path) }),
+  'rough-heston': kind({ schema: roughHestonMarginalSchema, build: (p) => buildRoughHestonMarginal(p) }),
 };
 
 /** Builds the marginal described by `spec`; errors name `path` (e.g. "marginals[1][0]"). */

@@ -96,6 +96,8 @@ export function simulateRoughHeston(assets: McAsset[], opts: McOptions): McResul
   const crossVol = dates.map(() => assets.map(() => assets.map(() => new Float64Array(paths))));
   const U = kernels.map((k) => new Float64Array(k.rates.length));
   const V = new Float64Array(d);
+  const Vraw = new Float64Array(d);
+
   const X = new Float64Array(d);
   const iv = new Float64Array(d);
   const cv = new Float64Array(d * d);
@@ -116,6 +118,7 @@ export function simulateRoughHeston(assets: McAsset[], opts: McOptions): McResul
         let v = base[i][n];
         const w = kernels[i].weights;
         for (let k = 0; k < w.length; k++) v += w[k] * U[i][k];
+        Vraw[i] = v;
         V[i] = Math.max(v, 0);
         z[i] = rng.normal();
       }
@@ -129,7 +132,8 @@ export function simulateRoughHeston(assets: McAsset[], opts: McOptions): McResul
         const sv = Math.sqrt(V[i]);
         const dWV = m.rho * dWS[i] + Math.sqrt(1 - m.rho * m.rho) * rng.normal() * sq;
         const vv = m.variance;
-        const drift = vv.kind === 'v0' ? m.kappa * (vv.theta - V[i]) : -m.kappa * (V[i] - base[i][n]);
+        // the drift acts on the untruncated V, so that E[V_t] follows g0 / xi0 exactly
+        const drift = vv.kind === 'v0' ? m.kappa * (vv.theta - Vraw[i]) : -m.kappa * (Vraw[i] - base[i][n]);
         const force = drift + (m.nu * sv * dWV) / dt;
         const off = n * U[i].length;
         for (let k = 0; k < U[i].length; k++) U[i][k] = decay[i][off + k] * U[i][k] + gain[i][off + k] * force;
