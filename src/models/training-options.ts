@@ -7,7 +7,7 @@ export const ENGINE_NAMES = ['wasm', 'wasm-simd', 'wasm-ts', 'tfjs'] as const;
 export const trainingSchema = z.strictObject({
   seed: z.number().int().default(7),
   steps: z.number().int().positive().default(3000),
-  batch: z.number().int().min(16).default(2048),
+  batch: z.number().int().min(16).default(4096),
   /** Final penalty parameter of beta_gamma(t) = gamma/2 (t^+)^2, in units of the cost's standard deviation under theta. */
   gamma: z.number().positive().default(10000),
   /** Penalty at the first step; it rises geometrically to gamma while the learning rate is constant (continuation). */
@@ -16,7 +16,8 @@ export const trainingSchema = z.strictObject({
   /** Fraction of steps at the end over which the learning rate decays geometrically to lrFinal * learningRate. */
   decayFraction: z.number().min(0).max(1).default(0.3),
   lrFinal: z.number().positive().max(1).default(0.03),
-  betas: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]).default([0.9, 0.999]),
+  /** Adam's (beta1, beta2); the slow averages of Eckstein-Guo-Lim-Obloj damp the penalty's gradient spikes. */
+  betas: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]).default([0.99, 0.995]),
   width: z.number().int().positive().default(64),
   depth: z.number().int().positive().default(3),
   /** Samples for the final evaluation of value and primal (Monte Carlo, independent of training batches). */
