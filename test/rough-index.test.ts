@@ -35,24 +35,34 @@ describe('Friz-Wagenhofer index skew (eq. 9, Example 14)', () => {
     const f = indexSpotSkew(comps, rho);
     const sigmaI = Math.sqrt(f.variance);
     const errors: number[] = [];
+    const ses: number[] = [];
     for (const eps of [0.8, 0.4, 0.2, 0.1]) {
       const I = simulateBergomiIndex(
         comps.map((c) => ({ weight: c.weight, sigma: c.f0, eta: -c.f1 / c.f0, H: c.H })),
-        { epsilon: eps, maturity: 1, steps: 50, paths: 40000, correlation: rho, rng: new Rng(`fw-${eps}`) },
+        { epsilon: eps, maturity: 1, steps: 50, paths: 120000, correlation: rho, rng: new Rng(`fw-${eps}`) },
       );
-      // ATM skew d sigma_impl/dx by a symmetric difference at x = +-delta, delta = eps sigma_I / 2, divided by eps
+      // ATM skew d sigma_impl/dx by a symmetric difference at x = +-delta, delta = eps sigma_I / 2, divided by eps;
+      // its Monte Carlo error from 20 batches
       const delta = (eps * sigmaI) / 2;
-      const iv = (x: number) => {
-        const K = Math.exp(x);
-        let s = 0;
-        for (const v of I) s += Math.max(v - K, 0);
-        return impliedVol(1, K, 1, s / I.length);
+      const skewOf = (paths: Float64Array) => {
+        const iv = (x: number) => {
+          const K = Math.exp(x);
+          let s = 0;
+          for (const v of paths) s += Math.max(v - K, 0);
+          return impliedVol(1, K, 1, s / paths.length);
+        };
+        return (iv(delta) - iv(-delta)) / (2 * delta * eps);
       };
-      const skew = (iv(delta) - iv(-delta)) / (2 * delta * eps);
+      const skew = skewOf(I);
+      const batches = Array.from({ length: 20 }, (_, b) => skewOf(I.subarray((b * I.length) / 20, ((b + 1) * I.length) / 20)));
+      const bm = batches.reduce((s, x) => s + x, 0) / 20;
+      ses.push(Math.sqrt(batches.reduce((s, x) => s + (x - bm) ** 2, 0) / 19 / 20));
       errors.push(Math.abs(skew - f.volSkew));
-      console.log(`eps ${eps}: MC skew/eps ${skew.toFixed(4)}  formula S_I/(2 sigma_I) ${f.volSkew.toFixed(4)}  |diff| ${errors[errors.length - 1].toFixed(4)}`);
+      console.log(`eps ${eps}: MC skew/eps ${skew.toFixed(4)} +- ${ses[ses.length - 1].toFixed(4)}  formula S_I/(2 sigma_I) ${f.volSkew.toFixed(4)}  |diff| ${errors[errors.length - 1].toFixed(4)}`);
     }
-    expect(errors[3]).toBeLessThan(errors[0]);
-    expect(errors[3]).toBeLessThan(0.25 * Math.abs(f.volSkew));
+    // the bias shrinks with eps; at the smallest eps the difference is within Monte Carlo error
+    expect(errors[1]).toBeLessThan(errors[0]);
+    expect(errors[2]).toBeLessThan(errors[1]);
+    expect(errors[3]).toBeLessThan(3 * ses[3]);
   });
 });
