@@ -61,6 +61,7 @@ export interface SolveOptions {
 const QUADRATURE_POINTS = 1 << 15;
 const EVAL_CHUNK = 1 << 14;
 const CHECKPOINT_SECONDS = 10;
+const DEFAULT_STEPS = { reduced: 3000, full: 6000 } as const;
 
 /** Builds the dual and the cost scaling for one side: the lower bound maximises -c; the engine sees (sign c - mean) / sd under theta. */
 export function setupDual(problem: Problem, side: BoundSide, choice: Choice): { dual: Dual; scaling: CostScaling } {
@@ -112,17 +113,18 @@ export async function solveBound(problem: Problem, side: BoundSide, options: Sol
       if (cpFile) saveCheckpoint(cpFile, { fingerprint, step, seconds: secondsBefore + (performance.now() - t0) / 1000, trace, state: engine.getState() });
       lastSave = performance.now();
     };
-    const every = Math.max(1, Math.floor(opts.steps / 200));
-    while (step < opts.steps) {
-      const lr = learningRate(step, opts.steps, opts.learningRate, opts.decayFraction, opts.lrFinal);
+    const steps = opts.steps ?? DEFAULT_STEPS[choice.kind];
+    const every = Math.max(1, Math.floor(steps / 200));
+    while (step < steps) {
+      const lr = learningRate(step, steps, opts.learningRate, opts.decayFraction, opts.lrFinal);
       const { batch } = dual.sample(opts.batch, rng.child(`batch/${side}/${step}`));
-      const gamma = penaltyGamma(step, opts.steps, Math.min(opts.gammaStart, opts.gamma), opts.gamma, 1 - opts.decayFraction);
+      const gamma = penaltyGamma(step, steps, Math.min(opts.gammaStart, opts.gamma), opts.gamma, 1 - opts.decayFraction);
       const r = await engine.step(batch, lr, gamma);
       if (!Number.isFinite(r.loss)) throw new Error(`training diverged at step ${step} (loss ${r.loss}); lower training.learningRate or training.gamma`);
       step += 1;
-      if (step % every === 0 || step === opts.steps) {
+      if (step % every === 0 || step === steps) {
         trace.push({ step, value: toPrice(r.value), loss: r.loss * scaling.scale });
-        options.onProgress?.({ side, step, steps: opts.steps, value: toPrice(r.value) });
+        options.onProgress?.({ side, step, steps, value: toPrice(r.value) });
       }
       if (options.stop?.requested) {
         save();
@@ -153,7 +155,7 @@ export async function solveBound(problem: Problem, side: BoundSide, options: Sol
       reason: choice.reason,
       warning: choice.warning,
       engine: engine.name,
-      steps: opts.steps,
+      steps,
       seconds: secondsBefore + (performance.now() - t0) / 1000,
       trace,
       networks,

@@ -6,7 +6,8 @@ export const ENGINE_NAMES = ['wasm', 'wasm-simd', 'wasm-ts', 'tfjs'] as const;
 /** Training settings of the neural dual (paper appendix "Numerical methods"); defaults give the accuracy in README. */
 export const trainingSchema = z.strictObject({
   seed: z.number().int().default(7),
-  steps: z.number().int().positive().default(3000),
+  /** Training steps; by default 3000 for the reduced form and 6000 for the full form (more networks, more inputs). */
+  steps: z.number().int().positive().optional(),
   batch: z.number().int().min(16).default(4096),
   /** Final penalty parameter of beta_gamma(t) = gamma/2 (t^+)^2, in units of the cost's standard deviation under theta. */
   gamma: z.number().positive().default(10000),
