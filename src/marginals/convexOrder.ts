@@ -52,7 +52,7 @@ export function checkConvexOrder(
       meanGap,
       worstCallGap,
       worstStrike,
-      reason: `the earlier call price exceeds the later one by ${fmt(worstCallGap)} at strike ${fmt(worstStrike)}`,
+      reason: `the earlier call price exceeds the later one by ${fmt(worstCallGap)} at strike ${fmt(Math.abs(worstStrike) < 1e-6 * scale ? 0 : worstStrike)}`,
     };
   }
   return { ok: true, meanGap, worstCallGap, worstStrike };
