@@ -1,6 +1,6 @@
 // Reproduces Table 2 of Hiew-Lim-Pass-Souza (2023): Gaussian marginals, cost sum_{i<j} w_i w_j Y_i Y_j, d = 2..5,
 // full and reduced formulations, against the exact value of Proposition 4.1.
-// Usage: npx tsx scripts/table2.ts [--d 2,3,4,5] [--formulations reduced,full] [--steps N] [--batch N] [--seed N] [--json out.json]
+// Usage: npx tsx scripts/table2.ts [--d 2,3,4,5] [--formulations reduced,full] [--steps N] [--batch N] [--seed N] [--training JSON] [--json out.json]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { solveBound } from '../src/models/bounds.js';
@@ -36,11 +36,12 @@ const program = new Command()
   .option('--steps <n>', 'training steps (default: the solver default)')
   .option('--batch <n>', 'batch size (default: the solver default)')
   .option('--seed <n>', 'seed', '7')
+  .option('--training <json>', 'further training settings, e.g. \'{"gamma": 30000}\'', '{}')
   .option('--json <file>', 'also write the rows as JSON')
   .parse();
 const o = program.opts();
 const ref = JSON.parse(readFileSync(REFERENCE, 'utf8'));
-const training: Record<string, number> = { seed: Number(o.seed) };
+const training: Record<string, number> = { ...JSON.parse(o.training), seed: Number(o.seed) };
 if (o.steps) training.steps = Number(o.steps);
 if (o.batch) training.batch = Number(o.batch);
 
