@@ -63,6 +63,12 @@ const EVAL_CHUNK = 1 << 14;
 const CHECKPOINT_SECONDS = 10;
 const DEFAULT_STEPS = { reduced: 3000, full: 6000 } as const;
 
+/** Default final penalty: 10000 (k - 2)^2 for k quantile variables (reduced: 1 + (T - 1) d, full: T d), fitted on Table 2. */
+export function defaultGamma(kind: 'full' | 'reduced', T: number, d: number): number {
+  const k = kind === 'reduced' ? 1 + (T - 1) * d : T * d;
+  return 10000 * Math.max(1, k - 2) ** 2;
+}
+
 /** Builds the dual and the cost scaling for one side: the lower bound maximises -c; the engine sees (sign c - mean) / sd under theta. */
 export function setupDual(problem: Problem, side: BoundSide, choice: Choice): { dual: Dual; scaling: CostScaling } {
   const sign = side === 'upper' ? 1 : -1;
@@ -87,9 +93,10 @@ export async function solveBound(problem: Problem, side: BoundSide, options: Sol
   const { dual, scaling } = setupDual(problem, side, choice);
   const toPrice = (v: number) => scaling.sign * (scaling.shift + scaling.scale * v);
   const rng = new Rng(opts.seed);
+  const gamma = opts.gamma ?? defaultGamma(choice.kind, problem.T, problem.d);
   const engine: Engine = await createEngine(opts.engine, {
     specs: dual.specs,
-    loss: { integralWeights: dual.integralWeights, gamma: opts.gamma },
+    loss: { integralWeights: dual.integralWeights, gamma },
     adam: { beta1: opts.betas[0], beta2: opts.betas[1], eps: 1e-8 },
     weights: initWeights(dual.specs, rng.child(`init/${side}`)),
   });
@@ -118,8 +125,7 @@ export async function solveBound(problem: Problem, side: BoundSide, options: Sol
     while (step < steps) {
       const lr = learningRate(step, steps, opts.learningRate, opts.decayFraction, opts.lrFinal);
       const { batch } = dual.sample(opts.batch, rng.child(`batch/${side}/${step}`));
-      const gamma = penaltyGamma(step, steps, Math.min(opts.gammaStart, opts.gamma), opts.gamma, 1 - opts.decayFraction);
-      const r = await engine.step(batch, lr, gamma);
+      const r = await engine.step(batch, lr, penaltyGamma(step, steps, Math.min(opts.gammaStart, gamma), gamma, 1 - opts.decayFraction));
       if (!Number.isFinite(r.loss)) throw new Error(`training diverged at step ${step} (loss ${r.loss}); lower training.learningRate or training.gamma`);
       step += 1;
       if (step % every === 0 || step === steps) {
@@ -133,14 +139,14 @@ export async function solveBound(problem: Problem, side: BoundSide, options: Sol
       if ((performance.now() - lastSave) / 1000 > CHECKPOINT_SECONDS) save();
     }
     save();
-    const ev = await evaluate(engine, dual, opts.gamma, opts.evalSamples, rng.child(`eval/${side}`));
+    const ev = await evaluate(engine, dual, gamma, opts.evalSamples, rng.child(`eval/${side}`));
     const networks: TrainedDual = {
       kind: dual.kind,
       map: dual.map,
       roles: dual.roles,
       specs: dual.specs,
       scaling,
-      gamma: opts.gamma,
+      gamma,
       weights: engine.getState().weights,
     };
     return {

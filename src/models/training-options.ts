@@ -9,8 +9,12 @@ export const trainingSchema = z.strictObject({
   /** Training steps; by default 3000 for the reduced form and 6000 for the full form (more networks, more inputs). */
   steps: z.number().int().positive().optional(),
   batch: z.number().int().min(16).default(4096),
-  /** Final penalty parameter of beta_gamma(t) = gamma/2 (t^+)^2, in units of the cost's standard deviation under theta. */
-  gamma: z.number().positive().default(10000),
+  /**
+   * Final penalty parameter of beta_gamma(t) = gamma/2 (t^+)^2, in units of the cost's standard deviation under theta.
+   * Default 10000 (k - 2)^2 for k quantile variables under theta (k = 3 for the reduced d = 2 form): the optimal
+   * coupling is more singular in more dimensions, and the penalty's downward bias grows with them.
+   */
+  gamma: z.number().positive().optional(),
   /** Penalty at the first step; it rises geometrically to gamma while the learning rate is constant (continuation). */
   gammaStart: z.number().positive().default(200),
   learningRate: z.number().positive().default(1e-3),
