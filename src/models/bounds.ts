@@ -132,6 +132,8 @@ export async function solveBound(problem: Problem, side: BoundSide, options: Sol
         trace.push({ step, value: toPrice(r.value), loss: r.loss * scaling.scale });
         options.onProgress?.({ side, step, steps, value: toPrice(r.value) });
       }
+      // let signal handlers run: a synchronous engine never returns to the event loop by itself
+      await new Promise((resolve) => setImmediate(resolve));
       if (options.stop?.requested) {
         save();
         throw new Interrupted(step);
