@@ -7,6 +7,8 @@ import { Interrupted, VmotError } from '../errors.js';
 import { writeJsonAtomic } from '../models/checkpoint.js';
 import { loadProblem } from '../problem.js';
 import type { Series } from '../report/plot.js';
+import type { BoundResult } from '../models/bounds.js';
+import { boundsJson } from '../report/summary.js';
 import type { SolveReport } from '../solve.js';
 import { progressReporter } from './progress.js';
 
@@ -71,30 +73,19 @@ export function boundsCommand(): Command {
 
 /** The JSON contract of `vmot bounds --json`. */
 export function summaryJson(r: SolveReport) {
-  const side = (b: SolveReport['upper']) =>
-    b && {
-      value: b.value,
-      primal: b.primal,
-      stderr: b.stderr,
-      mass: b.mass,
-      formulation: b.formulation,
-      map: b.map ?? null,
-      exact: b.exact,
-      reason: b.reason,
-      engine: b.engine,
-      steps: b.steps,
-      seconds: b.seconds,
-    };
-  return {
-    name: r.name,
-    upper: side(r.upper),
-    lower: side(r.lower),
-    formulation: r.formulation,
-    warnings: r.warnings,
-    references: r.references,
-    backend: r.backend,
-    seconds: r.seconds,
-  };
+  return boundsJson(r, r.backend, (b: BoundResult) => ({
+    value: b.value,
+    primal: b.primal,
+    stderr: b.stderr,
+    mass: b.mass,
+    formulation: b.formulation,
+    map: b.map ?? null,
+    exact: b.exact,
+    reason: b.reason,
+    engine: b.engine,
+    steps: b.steps,
+    seconds: b.seconds,
+  }));
 }
 
 function summaryText(r: SolveReport, outDir: string): string {

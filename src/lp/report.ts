@@ -1,3 +1,4 @@
+import { boundsJson } from '../report/summary.js';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../models/checkpoint.js';
 import { references, type References } from '../models/references.js';
@@ -32,37 +33,26 @@ export async function solveLp(problem: Problem, opts: LpOptions = {}): Promise<L
 
 /** The JSON of `vmot bounds --method lp --json`: the keys of the neural summary, plus the LP's own. */
 export function lpSummaryJson(r: LpReport) {
-  const side = (b: LpBoundResult | undefined) =>
-    b && {
-      value: b.value,
-      primal: b.primal,
-      // the LP is solved exactly on its grid: no sampling error; the discretization error is reported apart
-      stderr: 0,
-      mass: sum(b.coupling.mass),
-      formulation: b.formulation,
-      map: b.map ?? null,
-      exact: b.exact,
-      reason: b.reason,
-      engine: b.engine,
-      steps: b.iterations,
-      seconds: b.seconds,
-      discretizationError: b.discretizationError ?? null,
-      atoms: b.atoms,
-      columns: b.columns,
-      rows: b.rows,
-      hedgeViolation: b.hedgeViolation,
-      discretization: b.discretization,
-    };
-  return {
-    name: r.name,
-    upper: side(r.upper),
-    lower: side(r.lower),
-    formulation: r.formulation,
-    warnings: r.warnings,
-    backend: 'highs-wasm',
-    seconds: r.seconds,
-    references: r.references,
-  };
+  return boundsJson(r, 'highs-wasm', (b: LpBoundResult) => ({
+    value: b.value,
+    primal: b.primal,
+    // the LP is solved exactly on its grid: no sampling error; the discretization error is reported apart
+    stderr: 0,
+    mass: sum(b.coupling.mass),
+    formulation: b.formulation,
+    map: b.map ?? null,
+    exact: b.exact,
+    reason: b.reason,
+    engine: b.engine,
+    steps: b.iterations,
+    seconds: b.seconds,
+    discretizationError: b.discretizationError ?? null,
+    atoms: b.atoms,
+    columns: b.columns,
+    rows: b.rows,
+    hedgeViolation: b.hedgeViolation,
+    discretization: b.discretization,
+  }));
 }
 
 /** Writes each bound's optimal coupling (support) and dual potentials to outDir/lp-<side>.json. */
