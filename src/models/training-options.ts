@@ -11,8 +11,8 @@ export const trainingSchema = z.strictObject({
   batch: z.number().int().min(16).default(4096),
   /**
    * Final penalty parameter of beta_gamma(t) = gamma/2 (t^+)^2, in units of the cost's standard deviation under theta.
-   * Default 10000 (k - 2)^2 for k quantile variables under theta (k = 3 for the reduced d = 2 form): the optimal
-   * coupling is more singular in more dimensions, and the penalty's downward bias grows with them.
+   * Default (defaultGamma in bounds.ts): 10000 for d = 2, growing with the dimension: the optimal coupling is more
+   * singular in more dimensions, and the penalty's downward bias grows with them.
    */
   gamma: z.number().positive().optional(),
   /** Penalty at the first step; it rises geometrically to gamma while the learning rate is constant (continuation). */
