@@ -5,6 +5,9 @@ import { TfjsEngine } from '../src/models/tfjs-engine.js';
 import { WasmEngine } from '../src/models/wasm-engine.js';
 import { VmotError } from '../src/errors.js';
 import { Rng } from '../src/random.js';
+import { buildDual } from '../src/models/formulation.js';
+import { buildPayoff } from '../src/models/payoffs.js';
+import { normalMarginal } from '../src/marginals/parametric.js';
 
 // All worker-thread tests of the project's engines live in this one file, so they never run concurrently.
 
@@ -82,6 +85,24 @@ describe('WasmEngine against TfjsEngine', () => {
       const b = await tfjs.step(batch, 1e-3);
       expect(rel(a.loss, b.loss)).toBeLessThan(1e-4);
       expect(rel(a.value, b.value)).toBeLessThan(1e-4);
+      if (s === 0) expect(relDiff(wasm.getState().adam.m, tfjs.getState().adam.m)).toBeLessThan(1e-4);
+    }
+    expect(relDiff(wasm.getState().weights, tfjs.getState().weights)).toBeLessThan(1e-4);
+  });
+
+  it('agrees on a batch of the grid sampler, whose groups the WASM engine takes as given (TF.js reads the rows)', async () => {
+    const marginals = [[normalMarginal(0, 1), normalMarginal(0, 1.5)], [normalMarginal(0, 2), normalMarginal(0, 2.5)]];
+    const payoff = buildPayoff({ type: 'quadratic', date: 1, matrix: [[0, 1], [0, 0]] }, { T: 2, d: 2 }).value;
+    const dual = buildDual('reduced', { marginals, payoff, hidden: [24, 16], scaling: { sign: 1, shift: 0, scale: 4 }, grid: 256 });
+    const o: EngineOptions = { ...opts, specs: dual.specs, loss: { integralWeights: dual.integralWeights, gamma: 50 }, weights: initWeights(dual.specs, rng.child('grid-init')) };
+    const wasm = track(await WasmEngine.create(o, { threads: 2 }));
+    const tfjs = track(await TfjsEngine.create(o));
+    for (let s = 0; s < 3; s++) {
+      const { batch } = dual.sample(2000, rng.child(`sampler/${s}`));
+      expect(batch.groups?.filter((g) => g !== null).length).toBe(5);
+      const a = await wasm.step(batch, 1e-3);
+      const b = await tfjs.step(batch, 1e-3);
+      expect(rel(a.loss, b.loss)).toBeLessThan(1e-4);
       if (s === 0) expect(relDiff(wasm.getState().adam.m, tfjs.getState().adam.m)).toBeLessThan(1e-4);
     }
     expect(relDiff(wasm.getState().weights, tfjs.getState().weights)).toBeLessThan(1e-4);

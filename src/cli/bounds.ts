@@ -75,6 +75,7 @@ export function boundsCommand(): Command {
 export function summaryJson(r: SolveReport) {
   return boundsJson(r, r.backend, (b: BoundResult) => ({
     value: b.value,
+    tail: b.tail,
     primal: b.primal,
     stderr: b.stderr,
     mass: b.mass,
@@ -95,7 +96,7 @@ function summaryText(r: SolveReport, outDir: string): string {
   for (const b of [r.upper, r.lower]) {
     if (!b) continue;
     lines.push(
-      `  ${b.side.padEnd(5)}  dual ${f(b.value)}   primal ${f(b.primal)} +- ${b.stderr.toPrecision(2)}   ` +
+      `  ${b.side.padEnd(5)}  dual ${f(b.value)} (last ${b.tail.steps} steps ${f(b.tail.mean)} +- ${b.tail.stderr.toPrecision(2)})   primal ${f(b.primal)} +- ${b.stderr.toPrecision(2)}   ` +
         `(${b.formulation}${b.map ? `, ${b.map} first date` : ''}; ${b.steps} steps, ${b.seconds.toFixed(1)} s)`,
     );
     lines.push(`         ${b.reason}`);

@@ -9,11 +9,14 @@ import { initWeights, type Engine, type NetSpec, type NetWeights } from './engin
 import { buildDual, type CostScaling, type Dual, type FirstDateMap, type NetRole } from './formulation.js';
 import { learningRate, penaltyGamma } from './schedule.js';
 import { createEngine } from './engines.js';
+import { TailAverage, type TailSummary } from './tail.js';
 
 export interface BoundResult {
   side: BoundSide;
-  /** Dual value: cost of the super- (sub-) hedge, sum of the integrals of the static potentials (2.8). */
+  /** Dual value: cost of the super- (sub-) hedge, sum of the integrals of the (tail-averaged) static potentials (2.8). */
   value: number;
+  /** Dual value on the training batches averaged over the tail of training, with its batch-means standard error. */
+  tail: TailSummary;
   /** Eckstein-Kupper primal estimate E_theta[beta'_gamma(c - phi) c] on fresh samples. */
   primal: number;
   /** Monte Carlo standard error of the primal estimate. */
@@ -62,20 +65,21 @@ const QUADRATURE_POINTS = 1 << 15;
 const EVAL_CHUNK = 1 << 14;
 const CHECKPOINT_SECONDS = 10;
 const DEFAULT_STEPS = { reduced: 3000, full: 6000 } as const;
+const DEFAULT_BATCH = { reduced: 16384, full: 8192 } as const;
 
 /**
- * Default final penalty, fitted on Table 2 and the null cost: reduced form 10000 (k - 2)^2 for its k = 1 + (T - 1) d
+ * Default final penalty, fitted on Table 2 and the null cost: reduced form 40000 (k - 2)^2 for its k = 1 + (T - 1) d
  * quantile variables; full form 10000 (d - 1)^2 (at d = 2 a larger gamma gained on Table 2 but lost the null-cost identity).
  */
 export function defaultGamma(kind: 'full' | 'reduced', T: number, d: number): number {
-  return 10000 * Math.max(1, kind === 'reduced' ? (T - 1) * d - 1 : d - 1) ** 2;
+  return 40000 * Math.max(1, kind === 'reduced' ? (T - 1) * d - 1 : d - 1) ** 2;
 }
 
 /** Builds the dual and the cost scaling for one side: the lower bound maximises -c; the engine sees (sign c - mean) / sd under theta. */
 export function setupDual(problem: Problem, side: BoundSide, choice: Choice): { dual: Dual; scaling: CostScaling } {
   const sign = side === 'upper' ? 1 : -1;
   const hidden = Array(problem.training.depth).fill(problem.training.width);
-  const base = { marginals: problem.marginals, payoff: problem.payoff.value, hidden };
+  const base = { marginals: problem.marginals, payoff: problem.payoff.value, hidden, grid: problem.training.grid };
   const pilot = buildDual(choice.kind, { ...base, scaling: { sign, shift: 0, scale: 1 } }, choice.map);
   const { cost } = pilot.sample(1 << 14, new Rng(`${problem.training.seed}/pilot`));
   let m = 0;
@@ -111,25 +115,29 @@ export async function solveBound(problem: Problem, side: BoundSide, options: Sol
     let step = 0;
     let trace: TracePoint[] = [];
     let secondsBefore = 0;
+    let tail = new TailAverage();
     if (cp) {
       engine.setState(cp.state);
       ({ step, trace } = cp);
       secondsBefore = cp.seconds;
+      tail = TailAverage.decode(cp.tail);
     }
     const t0 = performance.now();
     let lastSave = t0;
     const save = () => {
-      if (cpFile) saveCheckpoint(cpFile, { fingerprint, step, seconds: secondsBefore + (performance.now() - t0) / 1000, trace, state: engine.getState() });
+      if (cpFile) saveCheckpoint(cpFile, { fingerprint, step, seconds: secondsBefore + (performance.now() - t0) / 1000, trace, state: engine.getState(), tail: tail.encode() });
       lastSave = performance.now();
     };
     const steps = opts.steps ?? DEFAULT_STEPS[choice.kind];
     const every = Math.max(1, Math.floor(steps / 200));
+    const tailStart = steps - Math.max(1, Math.round(steps * opts.tailFraction));
     while (step < steps) {
       const lr = learningRate(step, steps, opts.learningRate, opts.decayFraction, opts.lrFinal);
-      const { batch } = dual.sample(opts.batch, rng.child(`batch/${side}/${step}`));
-      const r = await engine.step(batch, lr, penaltyGamma(step, steps, Math.min(opts.gammaStart, gamma), gamma, 1 - opts.decayFraction));
+      const { batch } = dual.sample(opts.batch ?? DEFAULT_BATCH[choice.kind], rng.child(`batch/${side}/${step}`));
+      const r = await engine.step(batch, lr, penaltyGamma(step, steps, Math.min(opts.gammaStart, gamma), gamma, opts.gammaRamp));
       if (!Number.isFinite(r.loss)) throw new Error(`training diverged at step ${step} (loss ${r.loss}); lower training.learningRate or training.gamma`);
       step += 1;
+      if (step > tailStart) tail.add(engine.getState().weights, toPrice(r.value));
       if (step % every === 0 || step === steps) {
         trace.push({ step, value: toPrice(r.value), loss: r.loss * scaling.scale });
         options.onProgress?.({ side, step, steps, value: toPrice(r.value) });
@@ -143,6 +151,8 @@ export async function solveBound(problem: Problem, side: BoundSide, options: Sol
       if ((performance.now() - lastSave) / 1000 > CHECKPOINT_SECONDS) save();
     }
     save();
+    const state = engine.getState();
+    engine.setState({ ...state, weights: tail.weights });
     const ev = await evaluate(engine, dual, gamma, opts.evalSamples, rng.child(`eval/${side}`));
     const networks: TrainedDual = {
       kind: dual.kind,
@@ -151,11 +161,12 @@ export async function solveBound(problem: Problem, side: BoundSide, options: Sol
       specs: dual.specs,
       scaling,
       gamma,
-      weights: engine.getState().weights,
+      weights: tail.weights,
     };
     return {
       side,
       value: toPrice(ev.value),
+      tail: tail.summary(),
       primal: ev.primal,
       stderr: ev.stderr,
       mass: ev.mass,
@@ -194,7 +205,7 @@ async function evaluate(engine: Engine, dual: Dual, gamma: number, n: number, rn
   let mass = 0;
   for (let done = 0; done < n; done += EVAL_CHUNK) {
     const m = Math.min(EVAL_CHUNK, n - done);
-    const { batch, cost } = dual.sample(m, rng.child(`chunk/${done}`));
+    const { batch, cost } = dual.sample(m, rng.child(`chunk/${done}`), 0);
     const phi = new Float64Array(m);
     for (let k = 0; k < dual.specs.length; k++) {
       const out = await engine.evaluate(k, batch.inputs[k], m);

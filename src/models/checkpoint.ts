@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EngineState, NetWeights } from './engine.js';
+import type { TailState } from './tail.js';
 
 /** Training state saved between steps: enough to resume bit-for-bit (batches are derived from the step index). */
 export interface Checkpoint {
@@ -9,6 +10,8 @@ export interface Checkpoint {
   seconds: number;
   trace: TracePoint[];
   state: EngineState;
+  /** Running tail average (tail.ts), encoded; absent before the tail starts. */
+  tail?: Enc<TailState>;
 }
 
 export interface TracePoint {

@@ -27,6 +27,11 @@ export interface LossBatch {
   /** Per network: one multiplier per sample, or null for the constant 1. */
   multipliers: (Float32Array | null)[];
   cost: Float32Array;
+  /**
+   * Optional, per network: its distinct input rows and each batch row's index into them (rows[b] = values[index[b]]),
+   * when the sampler drew inputs from a grid; an engine may use them instead of searching for repeats.
+   */
+  groups?: ({ values: Float32Array; index: Int32Array } | null)[];
 }
 
 export interface StepResult {

@@ -22,8 +22,11 @@ export interface Dual {
   roles: NetRole[];
   specs: NetSpec[];
   integralWeights: number[];
-  /** Draws n points of theta (independent coupling of the quantile variables) and builds the loss batch. */
-  sample(n: number, rng: Rng): { batch: LossBatch; cost: Float64Array };
+  /**
+   * Draws n points of theta (independent coupling of the quantile variables) and builds the loss batch;
+   * with grid > 0 the levels of each variable are stratified on that many cells (quantileLevels).
+   */
+  sample(n: number, rng: Rng, grid?: number): { batch: LossBatch; cost: Float64Array };
   /** Inputs of scalar network k at quantile levels u (for the integrals of the static potentials). */
   scalarInputs(k: number, u: Float64Array): Float32Array;
 }
@@ -40,6 +43,8 @@ export interface DualSetup {
   payoff: PathFn;
   hidden: number[];
   scaling: CostScaling;
+  /** Default grid of sample(): stratification cells per quantile variable, 0 for independent uniforms. */
+  grid?: number;
 }
 
 /**
@@ -67,23 +72,49 @@ export function buildDual(kind: 'full' | 'reduced', setup: DualSetup, map: First
   const integralWeights = roles.map((r) => (r.kind === 'h' ? 0 : 1));
   const antitone = reduced && map === 'antitone';
 
-  const sample = (n: number, rng: Rng) => {
+  // quantile variables: reduced form u0 then (t >= 1, i); full form every (t, i)
+  const variables = reduced ? 1 + (T - 1) * d : T * d;
+  const varOf = (t: number, i: number) => (reduced ? 1 + (t - 1) * d + i : t * d + i);
+
+  const sample = (n: number, rng: Rng, grid = setup.grid ?? 0) => {
+    const levels = Array.from({ length: variables }, (_, v) => quantileLevels(n, grid, rng.child(`u${v}`)));
     const s = new Float64Array(T * d);
     const z = new Float64Array(T * d);
     const inputs = inputsOf.map((k) => new Float32Array(n * k));
     const multipliers = roles.map((r) => (r.kind === 'h' ? new Float32Array(n) : null));
     const raw = new Float64Array(n);
     const cost = new Float32Array(n);
+    // prices and normal scores per distinct level (one quantile call per level, not per row)
+    const price = levels.map((l, v) =>
+      l.u.map((u) => {
+        if (reduced && v === 0) return u;
+        const t = reduced ? 1 + Math.floor((v - 1) / d) : Math.floor(v / d);
+        const i = reduced ? (v - 1) % d : v % d;
+        return marginals[t][i].quantile(u);
+      }),
+    );
+    const firstDate = reduced ? marginals[0].map((m, i) => levels[0].u.map((u) => m.quantile(antitone && i === 1 ? 1 - u : u))) : [];
+    const score = reduced ? levels[0].u.map((u) => stdNormalQuantile(u)) : new Float64Array(0);
+    const scalarGroup = (r: NetRole) => {
+      if (r.kind !== 'phi') return { values: Float32Array.from(score), index: levels[0].index };
+      const v = varOf(r.date, r.asset);
+      return { values: Float32Array.from(price[v], (p) => (p - mean[r.date][r.asset]) / scale[r.date][r.asset]), index: levels[v].index };
+    };
     for (let b = 0; b < n; b++) {
-      let u0 = 0.5;
+      let zu = 0;
       if (reduced) {
-        u0 = rng.uniform();
-        for (let i = 0; i < d; i++) s[i] = marginals[0][i].quantile(antitone && i === 1 ? 1 - u0 : u0);
+        const j = levels[0].index[b];
+        zu = score[j];
+        for (let i = 0; i < d; i++) s[i] = firstDate[i][j];
       }
-      for (let t = first; t < T; t++) for (let i = 0; i < d; i++) s[t * d + i] = marginals[t][i].quantile(rng.uniform());
+      for (let t = first; t < T; t++)
+        for (let i = 0; i < d; i++) {
+          const v = varOf(t, i);
+          s[t * d + i] = price[v][levels[v].index[b]];
+        }
       for (let t = 0; t < T; t++) for (let i = 0; i < d; i++) z[t * d + i] = (s[t * d + i] - mean[t][i]) / scale[t][i];
-      const zu = stdNormalQuantile(u0);
-      roles.forEach((r, k) => {
+      for (let k = 0; k < roles.length; k++) {
+        const r = roles[k];
         const x = inputs[k];
         if (r.kind === 'phi0') x[b] = zu;
         else if (r.kind === 'phi') x[b] = z[r.date * d + r.asset];
@@ -96,11 +127,13 @@ export function buildDual(kind: 'full' | 'reduced', setup: DualSetup, map: First
           } else for (let j = 0; j < w; j++) x[o + j] = z[j];
           multipliers[k]![b] = (s[(r.date + 1) * d + r.asset] - s[r.date * d + r.asset]) / scale[r.date + 1][r.asset];
         }
-      });
+      }
       raw[b] = payoff(s);
       cost[b] = (scaling.sign * raw[b] - scaling.shift) / scaling.scale;
     }
-    return { batch: { size: n, inputs, multipliers, cost }, cost: raw };
+    // scalar networks on a grid: their distinct inputs and row indices, so the engine need not search for repeats
+    const groups = grid > 0 ? roles.map((r, k) => (inputsOf[k] === 1 ? scalarGroup(r) : null)) : undefined;
+    return { batch: { size: n, inputs, multipliers, cost, groups }, cost: raw };
   };
 
   const scalarInputs = (k: number, u: Float64Array) => {
@@ -113,4 +146,23 @@ export function buildDual(kind: 'full' | 'reduced', setup: DualSetup, map: First
   };
 
   return { kind, map: reduced ? map : undefined, roles, specs, integralWeights, sample, scalarInputs };
+}
+
+/**
+ * Quantile levels of one variable for n rows. grid = 0: n independent uniforms. grid = G > 0: the G levels
+ * (j + e) / G with one uniform offset e, row b taking cell j = pi(b) mod G for a uniform random permutation pi
+ * (each cell n/G times, rounded). Every row is still exactly uniform and rows of different variables are
+ * independent, so theta is unchanged; the batch has at most G distinct inputs per scalar network (the engine
+ * then evaluates each once: groupRows) and its marginal integrals are stratified.
+ */
+export function quantileLevels(n: number, grid: number, rng: Rng): { u: Float64Array; index: Int32Array } {
+  if (grid <= 0) return { u: Float64Array.from({ length: n }, () => rng.uniform()), index: Int32Array.from({ length: n }, (_, b) => b) };
+  const e = rng.uniform();
+  const u = Float64Array.from({ length: grid }, (_, j) => (j + e) / grid);
+  const index = Int32Array.from({ length: n }, (_, b) => b % grid);
+  for (let b = n - 1; b > 0; b--) {
+    const a = Math.floor(rng.uniform() * (b + 1));
+    [index[a], index[b]] = [index[b], index[a]];
+  }
+  return { u, index };
 }

@@ -229,14 +229,20 @@ export interface RowGroups {
 /**
  * Groups equal inputs of the scalar-input networks (other networks keep one group per row). Worth it
  * when the grouped pass (forward for the outputs, then forward and backward per distinct row) costs
- * less than the fused pass per batch row; undefined otherwise.
+ * less than the fused pass per batch row; undefined otherwise. Groups `given` by the sampler are taken as they are.
  */
-export function groupRows(specs: NetSpec[], inputs: Float32Array[], B: number): RowGroups[] | undefined {
+export function groupRows(specs: NetSpec[], inputs: Float32Array[], B: number, given?: (RowGroups | null)[]): RowGroups[] | undefined {
   const identity = Int32Array.from({ length: B }, (_, b) => b);
   let distinct = 0;
   const groups: RowGroups[] = [];
   for (let k = 0; k < specs.length; k++) {
     const x = inputs[k].subarray(0, B * specs[k].inputs);
+    const g = given?.[k];
+    if (g) {
+      groups.push(g);
+      distinct += g.values.length;
+      continue;
+    }
     if (specs[k].inputs !== 1) {
       groups.push({ values: x, index: identity });
       distinct += B;

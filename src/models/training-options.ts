@@ -8,7 +8,13 @@ export const trainingSchema = z.strictObject({
   seed: z.number().int().default(7),
   /** Training steps; by default 3000 for the reduced form and 6000 for the full form (more networks, more inputs). */
   steps: z.number().int().positive().optional(),
-  batch: z.number().int().min(16).default(4096),
+  /** Samples per step; by default 16384 for the reduced form and 8192 for the full form (its holdings see every row). */
+  batch: z.number().int().min(16).optional(),
+  /**
+   * Stratification cells per quantile variable and step (formulation.ts quantileLevels); 0 draws independent
+   * uniforms. The scalar networks then see at most `grid` distinct inputs per step, so the batch is cheap to grow.
+   */
+  grid: z.number().int().min(0).default(1024),
   /**
    * Final penalty parameter of beta_gamma(t) = gamma/2 (t^+)^2, in units of the cost's standard deviation under theta.
    * Default (defaultGamma in bounds.ts): 10000 for d = 2, growing with the dimension: the optimal coupling is more
@@ -17,12 +23,16 @@ export const trainingSchema = z.strictObject({
   gamma: z.number().positive().optional(),
   /** Penalty at the first step; it rises geometrically to gamma while the learning rate is constant (continuation). */
   gammaStart: z.number().positive().default(200),
+  /** Fraction of the steps over which gamma rises; the potentials then settle at the final gamma before and during the decay. */
+  gammaRamp: z.number().min(0).max(1).default(0.5),
   learningRate: z.number().positive().default(1e-3),
   /** Fraction of steps at the end over which the learning rate decays geometrically to lrFinal * learningRate. */
-  decayFraction: z.number().min(0).max(1).default(0.3),
-  lrFinal: z.number().positive().max(1).default(0.03),
+  decayFraction: z.number().min(0).max(1).default(0.5),
+  lrFinal: z.number().positive().max(1).default(0.01),
   /** Adam's (beta1, beta2); the slow averages of Eckstein-Guo-Lim-Obloj damp the penalty's gradient spikes. */
   betas: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]).default([0.99, 0.995]),
+  /** Fraction of the last steps whose weights are averaged (Polyak-Ruppert) into the reported potentials. */
+  tailFraction: z.number().gt(0).max(1).default(0.2),
   width: z.number().int().positive().default(64),
   depth: z.number().int().positive().default(3),
   /** Samples for the final evaluation of value and primal (Monte Carlo, independent of training batches). */

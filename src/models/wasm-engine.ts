@@ -68,7 +68,7 @@ export class WasmEngine implements Engine {
   async step(batch: LossBatch, lr: number, gamma = this.opts.loss.gamma): Promise<StepResult> {
     const B = batch.size;
     this.checkBatch(batch);
-    const groups = groupRows(this.opts.specs, batch.inputs, B);
+    const groups = groupRows(this.opts.specs, batch.inputs, B, batch.groups);
     if (groups) return this.groupedStep(batch, groups, lr, gamma);
     const io = this.reserve(B);
     const f32 = new Float32Array(this.memory.buffer);
