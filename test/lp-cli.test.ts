@@ -57,7 +57,13 @@ describe('neural vs LP comparison', () => {
   });
   it('checks both values against the transport bounds of the last date', () => {
     const c = compareSide('upper', { value: 1.2, primal: 1.2, stderr: 0, mass: 1 }, lp, ref);
-    expect(c.insideTransport).toEqual({ neural: false, lp: true, low: -1.1, high: 1.1 });
+    expect(c.insideTransport).toEqual({ neural: false, lp: true, low: -1.1, high: 1.1, lpLow: -1.1, lpHigh: 1.1 });
+    // the LP is held to its own atoms' bounds within 1e-6 relative, not to the continuous ones within its discretization error
+    const atoms = { comonotone: 1.05, antitone: -1.05 };
+    const lower = (v: number) => compareSide('lower', { value: v, primal: v, stderr: 0, mass: 1 }, { value: v, discretizationError: 0.01, transport: atoms } as LpBoundResult, ref).insideTransport!;
+    expect(lower(-1.06).lp).toBe(false);
+    expect(lower(-1.05 - 5e-7).lp).toBe(true);
+    expect(lower(-1.06).lpLow).toBe(-1.05);
     expect(compareSide('upper', { value: 1, primal: 1, stderr: 0, mass: 1 }, lp, { independent: ref.independent }).insideTransport).toBeNull();
   });
 });

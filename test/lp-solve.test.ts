@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { VmotError } from '../src/errors.js';
 import { solveLpBound } from '../src/lp/bounds.js';
-import { couplingValue, gaussianQuadraticExact } from '../src/models/references.js';
+import { atomCuts, atomQuantile } from '../src/lp/discretize.js';
+import { cellCouplingValue, couplingValue, gaussianQuadraticExact } from '../src/models/references.js';
 import { buildProblem, type Problem } from '../src/problem.js';
 
 const gaussian = () => buildProblem(JSON.parse(readFileSync('examples/gaussian-d2.json', 'utf8')), '.');
@@ -39,6 +40,22 @@ describe('LP bounds on the Table-2 Gaussian case (Proposition 4.1)', () => {
       expect(Math.abs(r.value - r.primal)).toBeLessThan(1e-7);
       expect(r.hedgeViolation).toBeLessThan(1e-8);
     }
+    // the LP is held to the transport bounds of its own atoms, which lie inside the continuous ones (U-quantization)
+    expect(up.value).toBeLessThan(up.transport.comonotone!);
+    expect(lo.value).toBeGreaterThan(lo.transport.antitone!);
+    expect(up.transport.comonotone!).toBeLessThan(couplingValue(p, 'comonotone')!);
+  });
+
+  it('transport values of discrete laws are exact (hand-computed quantile cells)', () => {
+    // y1 y2 with laws {0, 1, 3} (weights .2 .5 .3) and {-1, 2} (.6 .4): comonotone cells [0,.2] [.2,.6] [.6,.7] [.7,1]
+    const p = buildProblem({ name: 'cells', marginals: [[{ dist: 'normal', mean: 0, sd: 1 }, { dist: 'normal', mean: 0, sd: 1 }], [{ dist: 'normal', mean: 0, sd: 2 }, { dist: 'normal', mean: 0, sd: 2 }]], payoff: { type: 'quadratic', date: 1, matrix: [[0, 1], [0, 0]] } }, '.');
+    const a = { x: Float64Array.of(0, 1, 3), w: Float64Array.of(0.2, 0.5, 0.3) };
+    const b = { x: Float64Array.of(-1, 2), w: Float64Array.of(0.6, 0.4) };
+    const q = [atomQuantile(a), atomQuantile(b)];
+    const cells = (anti: boolean) => [...atomCuts(a), ...Array.from(atomCuts(b), (c) => (anti ? 1 - c : c))].sort((x, y) => x - y);
+    expect(cellCouplingValue(p, 'comonotone', cells(false), (i, u) => q[i](u))).toBeCloseTo(0.2 * 0 - 0.4 * 1 + 0.1 * 2 + 0.3 * 6, 14);
+    // antitone: y2 = 2 on u < .4, -1 above
+    expect(cellCouplingValue(p, 'antitone', cells(true), (i, u) => q[i](u))).toBeCloseTo(0.2 * 0 + 0.2 * 2 - 0.3 * 1 - 0.3 * 3, 14);
   });
 });
 

@@ -1,7 +1,8 @@
 import { VmotError } from '../errors.js';
 import { chooseFormulation, type Choice } from '../models/choose.js';
 import type { BoundSide, Problem } from '../problem.js';
-import { discretize, type AtomReport, type Atoms } from './discretize.js';
+import { cellCouplingValue } from '../models/references.js';
+import { atomCuts, atomQuantile, discretize, type AtomReport, type Atoms } from './discretize.js';
 import { runLp } from './highs.js';
 import { decodePath, makeLayout, pathPrices, type Layout } from './layout.js';
 import { buildLp, type LpData } from './model.js';
@@ -51,6 +52,12 @@ export interface LpBoundResult {
   coupling: { paths: Float64Array; mass: Float64Array };
   potentials: LpPotentials;
   discretization: AtomReport[];
+  /**
+   * Transport bounds of the discrete problem: the last-date payoff under the comonotone and (d = 2) antitone couplings
+   * of the LP's own last-date atoms. The LP value lies between them up to solver tolerance; equality means the
+   * martingale constraints do not bind on that side.
+   */
+  transport: { comonotone?: number; antitone?: number };
   notes: string[];
 }
 
@@ -119,8 +126,19 @@ export async function solveLpBound(problem: Problem, side: BoundSide, opts: LpOp
     coupling: support(layout, fine.atoms, run.colValue, choice.map === 'antitone'),
     potentials: potentials(lp, layout, fine.atoms, y),
     discretization: fine.report,
+    transport: atomTransport(problem, fine.atoms[problem.T - 1]),
     notes: fine.notes,
   };
+}
+
+/** Comonotone and antitone values of the last-date payoff on the atoms (exact: cut at every atom's cumulative weight). */
+function atomTransport(problem: Problem, last: Atoms[]): LpBoundResult['transport'] {
+  const quantiles = last.map(atomQuantile);
+  const value = (kind: 'comonotone' | 'antitone') => {
+    const cuts = last.flatMap((a, i) => Array.from(atomCuts(a), (c) => (kind === 'antitone' && i === 1 ? 1 - c : c)));
+    return cellCouplingValue(problem, kind, cuts.sort((a, b) => a - b), (i, u) => quantiles[i](u));
+  };
+  return { comonotone: value('comonotone'), antitone: value('antitone') };
 }
 
 function primalValue(lp: LpData, pi: Float64Array): number {

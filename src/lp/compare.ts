@@ -29,9 +29,16 @@ export interface SideComparison {
   neuralMass: number;
   /** Converged, and |gap| <= neural error + discretization error. */
   agree: boolean;
-  /** Whether each value lies inside the transport (Frechet) bounds of the last date, within its error; null when they do not apply. */
-  insideTransport: { neural: boolean; lp: boolean; low: number; high: number } | null;
+  /**
+   * Whether each value lies inside the transport (Frechet) bounds of the last date; null when they do not apply.
+   * The neural value is held to the continuous bounds [low, high] within its error; the LP, solved exactly on its
+   * atoms, to the bounds of those atoms [lpLow, lpHigh] within solver tolerance (LP_TOLERANCE relative).
+   */
+  insideTransport: { neural: boolean; lp: boolean; low: number; high: number; lpLow: number; lpHigh: number } | null;
 }
+
+/** Relative slack of the LP against its atoms' transport bounds (interior-point tolerance 1e-9, plus rounding). */
+const LP_TOLERANCE = 1e-6;
 
 /** Neural vs LP for one side: they agree when the neural dual converged and |gap| <= neural error + discretization error. */
 export function compareSide(side: BoundSide, n: NeuralSide, lp: LpBoundResult, ref: References): SideComparison {
@@ -42,8 +49,18 @@ export function compareSide(side: BoundSide, n: NeuralSide, lp: LpBoundResult, r
   if (ref.comonotone !== undefined && ref.antitone !== undefined) {
     const low = Math.min(ref.comonotone, ref.antitone);
     const high = Math.max(ref.comonotone, ref.antitone);
-    const inside = (v: number, e: number) => v >= low - e && v <= high + e;
-    insideTransport = { neural: inside(n.value, neuralError), lp: inside(lp.value, discretizationError), low, high };
+    const t = lp.transport ?? {};
+    const lpLow = Math.min(t.comonotone ?? low, t.antitone ?? low);
+    const lpHigh = Math.max(t.comonotone ?? high, t.antitone ?? high);
+    const tol = LP_TOLERANCE * Math.max(Math.abs(lpLow), Math.abs(lpHigh));
+    insideTransport = {
+      neural: n.value >= low - neuralError && n.value <= high + neuralError,
+      lp: lp.value >= lpLow - tol && lp.value <= lpHigh + tol,
+      low,
+      high,
+      lpLow,
+      lpHigh,
+    };
   }
   const neuralConverged = n.mass >= 1 / MASS_FACTOR && n.mass <= MASS_FACTOR;
   const agree = neuralConverged && Math.abs(gap) <= neuralError + discretizationError;
@@ -67,6 +84,15 @@ export function comparisonText(name: string, rows: SideComparison[], ref: Refere
   for (const r of rows) {
     const inside = r.insideTransport ? `${r.insideTransport.neural ? 'yes' : 'NO'}/${r.insideTransport.lp ? 'yes' : 'NO'}` : '-';
     lines.push(`  ${r.side.padEnd(6)}  ${f(r.neural).padEnd(10)}  ${f(r.lp).padEnd(10)}  ${g(r.gap).padEnd(9)}  ${g(r.neuralError).padEnd(10)}  ${g(r.discretizationError).padEnd(10)}  ${(r.agree ? 'yes' : 'NO').padEnd(5)}  ${inside}`);
+  }
+  const t = rows.find((r) => r.insideTransport)?.insideTransport;
+  if (t) {
+    lines.push(`  transport bounds on the LP's last-date atoms: ${f(t.lpLow)} / ${f(t.lpHigh)} (low / high; the LP is held to these,`);
+    lines.push(`  the neural value to the continuous ones below; a bound at 0% is one where the martingale constraints do not bind)`);
+    for (const r of rows) {
+      const edge = r.side === 'upper' ? t.lpHigh : t.lpLow;
+      lines.push(`  ${r.side} LP - its atoms' ${r.side === 'upper' ? 'high' : 'low'} transport bound: ${g(r.lp - edge)} (${(100 * (r.lp / edge - 1)).toFixed(3)}%)`);
+    }
   }
   for (const r of rows)
     if (!r.neuralConverged) lines.push(`  warning: the neural ${r.side} bound diverged (primal mass ${r.neuralMass.toPrecision(3)}, not within a factor 2 of 1); trust the LP value`);

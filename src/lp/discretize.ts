@@ -92,6 +92,29 @@ export function discreteCallGap(a: Atoms, b: Atoms): number {
   return worst;
 }
 
+/** Cumulative weights w_0, w_0 + w_1, ... of the atoms below the last: the jumps of the discrete law's CDF in (0, 1). */
+export function atomCuts(a: Atoms): Float64Array {
+  const cuts = new Float64Array(a.x.length - 1);
+  let c = 0;
+  for (let k = 0; k + 1 < a.x.length; k++) cuts[k] = c += a.w[k];
+  return cuts;
+}
+
+/** Quantile function of the discrete law: the atom whose cumulative-weight interval holds u (binary search). */
+export function atomQuantile(a: Atoms): (u: number) => number {
+  const cuts = atomCuts(a);
+  return (u) => {
+    let lo = 0;
+    let hi = cuts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cuts[mid] <= u) lo = mid + 1;
+      else hi = mid;
+    }
+    return a.x[lo];
+  };
+}
+
 /** Moments of one discretized marginal against the continuous law. */
 export interface AtomReport {
   date: number;

@@ -52,6 +52,7 @@ export function lpSummaryJson(r: LpReport) {
     rows: b.rows,
     hedgeViolation: b.hedgeViolation,
     discretization: b.discretization,
+    transport: b.transport,
   }));
 }
 
@@ -95,6 +96,9 @@ export function lpSummaryText(r: LpReport, files: string[]): string {
     `  atoms vs continuous laws: mean gap <= ${meanGap.toPrecision(2)} sd; variance shortfall ` +
       disc.map((a) => `${(100 * a.varianceShortfall).toFixed(2)}%`).join(' ') + ' (date-major)',
   );
+  const t = (r.upper ?? r.lower)?.transport;
+  if (t?.comonotone !== undefined)
+    lines.push(`  transport bounds on the LP's last-date atoms: comonotone ${f(t.comonotone)}${t.antitone === undefined ? '' : `, antitone ${f(t.antitone)}`}`);
   lines.push(...referenceLines(r.references));
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   if (files.length) lines.push(`  couplings and potentials: ${files.join(', ')}`);
