@@ -64,15 +64,19 @@ export interface SolveOptions {
 const QUADRATURE_POINTS = 1 << 15;
 const EVAL_CHUNK = 1 << 14;
 const CHECKPOINT_SECONDS = 10;
-const DEFAULT_STEPS = { reduced: 3000, full: 6000 } as const;
+/** Default training steps: 3000 for the reduced form; 6000 max(1, d - 3) for the full form (its d-input holdings learn slower). */
+export function defaultSteps(kind: 'full' | 'reduced', d: number): number {
+  return kind === 'reduced' ? 3000 : 6000 * Math.max(1, d - 3);
+}
 const DEFAULT_BATCH = { reduced: 16384, full: 8192 } as const;
 
 /**
  * Default final penalty, fitted on Table 2 and the null cost: reduced form 40000 (k - 2)^2 for its k = 1 + (T - 1) d
- * quantile variables; full form 10000 (d - 1)^2 (at d = 2 a larger gamma gained on Table 2 but lost the null-cost identity).
+ * quantile variables; full form 40000 min(d - 1, 3)^3: its 2d-dimensional theta is further from the singular optimal
+ * coupling, but above about 1e6 Adam at these rates diverges (and at d = 2 a larger gamma loses the null-cost identity).
  */
 export function defaultGamma(kind: 'full' | 'reduced', T: number, d: number): number {
-  return 40000 * Math.max(1, kind === 'reduced' ? (T - 1) * d - 1 : d - 1) ** 2;
+  return kind === 'reduced' ? 40000 * Math.max(1, (T - 1) * d - 1) ** 2 : 40000 * Math.min(3, Math.max(1, d - 1)) ** 3;
 }
 
 /** Builds the dual and the cost scaling for one side: the lower bound maximises -c; the engine sees (sign c - mean) / sd under theta. */
@@ -128,7 +132,7 @@ export async function solveBound(problem: Problem, side: BoundSide, options: Sol
       if (cpFile) saveCheckpoint(cpFile, { fingerprint, step, seconds: secondsBefore + (performance.now() - t0) / 1000, trace, state: engine.getState(), tail: tail.encode() });
       lastSave = performance.now();
     };
-    const steps = opts.steps ?? DEFAULT_STEPS[choice.kind];
+    const steps = opts.steps ?? defaultSteps(choice.kind, problem.d);
     const every = Math.max(1, Math.floor(steps / 200));
     const tailStart = steps - Math.max(1, Math.round(steps * opts.tailFraction));
     while (step < steps) {

@@ -6,7 +6,7 @@ export const ENGINE_NAMES = ['wasm', 'wasm-simd', 'wasm-ts', 'tfjs'] as const;
 /** Training settings of the neural dual (paper appendix "Numerical methods"); defaults give the accuracy in README. */
 export const trainingSchema = z.strictObject({
   seed: z.number().int().default(7),
-  /** Training steps; by default 3000 for the reduced form and 6000 for the full form (more networks, more inputs). */
+  /** Training steps; by default 3000 for the reduced form and 6000 max(1, d - 3) for the full form (defaultSteps in bounds.ts). */
   steps: z.number().int().positive().optional(),
   /** Samples per step; by default 16384 for the reduced form and 8192 for the full form (its holdings see every row). */
   batch: z.number().int().min(16).optional(),
@@ -17,7 +17,7 @@ export const trainingSchema = z.strictObject({
   grid: z.number().int().min(0).default(1024),
   /**
    * Final penalty parameter of beta_gamma(t) = gamma/2 (t^+)^2, in units of the cost's standard deviation under theta.
-   * Default (defaultGamma in bounds.ts): 10000 for d = 2, growing with the dimension: the optimal coupling is more
+   * Default (defaultGamma in bounds.ts): 40000 for d = 2, growing with the dimension: the optimal coupling is more
    * singular in more dimensions, and the penalty's downward bias grows with them.
    */
   gamma: z.number().positive().optional(),
