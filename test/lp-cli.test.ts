@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { boundsCommand } from '../src/cli/bounds.js';
-import { compareSide } from '../src/lp/compare.js';
+import { compareSide, comparisonText } from '../src/lp/compare.js';
 import type { LpBoundResult } from '../src/lp/bounds.js';
 
 /** Keys of a bound in `vmot bounds --json` (neural method). */
@@ -65,5 +65,16 @@ describe('neural vs LP comparison', () => {
     expect(lower(-1.05 - 5e-7).lp).toBe(true);
     expect(lower(-1.06).lpLow).toBe(-1.05);
     expect(compareSide('upper', { value: 1, primal: 1, stderr: 0, mass: 1 }, lp, { independent: ref.independent }).insideTransport).toBeNull();
+  });
+  it('prints each LP bound inside its atoms\' bound as a positive slack, as a share of that bound\'s size', () => {
+    const atoms = { comonotone: 1.05, antitone: -1.05 };
+    const rows = (['upper', 'lower'] as const).map((side) => {
+      const v = side === 'upper' ? 1.0395 : -1.0395;
+      return compareSide(side, { value: v, primal: v, stderr: 0, mass: 1 }, { value: v, discretizationError: 0.01, transport: atoms } as LpBoundResult, ref);
+    });
+    const text = comparisonText('t', rows, ref);
+    // 1.0395 is 1% inside 1.05 on both sides: -1% below the high bound, +1% above the low bound
+    expect(text).toContain("upper LP - its atoms' high transport bound: -0.010 (-1.000% of its size)");
+    expect(text).toContain("lower LP - its atoms' low transport bound: 0.010 (1.000% of its size)");
   });
 });

@@ -91,7 +91,7 @@ export function comparisonText(name: string, rows: SideComparison[], ref: Refere
     lines.push(`  the neural value to the continuous ones below; a bound at 0% is one where the martingale constraints do not bind)`);
     for (const r of rows) {
       const edge = r.side === 'upper' ? t.lpHigh : t.lpLow;
-      lines.push(`  ${r.side} LP - its atoms' ${r.side === 'upper' ? 'high' : 'low'} transport bound: ${g(r.lp - edge)} (${(100 * (r.lp / edge - 1)).toFixed(3)}%)`);
+      lines.push(`  ${r.side} LP - its atoms' ${r.side === 'upper' ? 'high' : 'low'} transport bound: ${g(r.lp - edge)} (${(100 * ((r.lp - edge) / Math.abs(edge))).toFixed(3)}% of its size)`);
     }
   }
   for (const r of rows)
