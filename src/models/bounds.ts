@@ -72,11 +72,11 @@ const DEFAULT_BATCH = { reduced: 16384, full: 8192 } as const;
 
 /**
  * Default final penalty, fitted on Table 2 and the null cost: reduced form 40000 (k - 2)^2 for its k = 1 + (T - 1) d
- * quantile variables; full form 40000 min(d - 1, 3)^3: its 2d-dimensional theta is further from the singular optimal
- * coupling, but above about 1e6 Adam at these rates diverges (and at d = 2 a larger gamma loses the null-cost identity).
+ * quantile variables; full form 40000 (d - 1)^3 up to 1.6e6: its 2d-dimensional theta is further from the singular optimal
+ * coupling, but at 2.56e6 Adam at these rates diverges (and at d = 2 a larger gamma loses the null-cost identity).
  */
 export function defaultGamma(kind: 'full' | 'reduced', T: number, d: number): number {
-  return kind === 'reduced' ? 40000 * Math.max(1, (T - 1) * d - 1) ** 2 : 40000 * Math.min(3, Math.max(1, d - 1)) ** 3;
+  return kind === 'reduced' ? 40000 * Math.max(1, (T - 1) * d - 1) ** 2 : Math.min(1.6e6, 40000 * Math.max(1, d - 1) ** 3);
 }
 
 /** Builds the dual and the cost scaling for one side: the lower bound maximises -c; the engine sees (sign c - mean) / sd under theta. */
