@@ -1,6 +1,7 @@
 import { VmotError } from '../errors.js';
 import type { Marginal } from '../marginals/types.js';
 import { sd } from '../marginals/types.js';
+import { countAtMost } from '../marginals/empirical.js';
 import { stdNormalCdf } from '../marginals/parametric.js';
 
 /** A discrete law: atoms x (increasing) with weights w summing to 1. */
@@ -100,19 +101,10 @@ export function atomCuts(a: Atoms): Float64Array {
   return cuts;
 }
 
-/** Quantile function of the discrete law: the atom whose cumulative-weight interval holds u (binary search). */
+/** Quantile function of the discrete law: the atom whose cumulative-weight interval holds u. */
 export function atomQuantile(a: Atoms): (u: number) => number {
   const cuts = atomCuts(a);
-  return (u) => {
-    let lo = 0;
-    let hi = cuts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cuts[mid] <= u) lo = mid + 1;
-      else hi = mid;
-    }
-    return a.x[lo];
-  };
+  return (u) => a.x[countAtMost(cuts, u)];
 }
 
 /** Moments of one discretized marginal against the continuous law. */

@@ -1,5 +1,17 @@
 import type { Marginal } from './types.js';
 
+/** Number of entries of the increasing array `sorted` that are <= v (binary search). */
+export function countAtMost(sorted: ArrayLike<number>, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The empirical law of a sample: equal atoms at the sorted values; F^-1(u) = x_(ceil(u n)). */
 export function empiricalMarginal(samples: ArrayLike<number>, label = 'empirical'): Marginal {
   const x = Float64Array.from(samples).sort();
@@ -10,17 +22,7 @@ export function empiricalMarginal(samples: ArrayLike<number>, label = 'empirical
   const mean = suffix[0] / n;
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (x[i] - mean) ** 2;
-  /** Number of atoms <= v. */
-  const countLe = (v: number): number => {
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (x[mid] <= v) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  const countLe = (v: number): number => countAtMost(x, v);
   return {
     dist: 'empirical',
     label: `${label}(n=${n})`,

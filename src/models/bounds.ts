@@ -65,7 +65,7 @@ const QUADRATURE_POINTS = 1 << 15;
 const EVAL_CHUNK = 1 << 14;
 const CHECKPOINT_SECONDS = 10;
 /** Default training steps: 3000 for the reduced form; 6000 max(1, d - 3) for the full form (its d-input holdings learn slower). */
-export function defaultSteps(kind: 'full' | 'reduced', d: number): number {
+function defaultSteps(kind: 'full' | 'reduced', d: number): number {
   return kind === 'reduced' ? 3000 : 6000 * Math.max(1, d - 3);
 }
 const DEFAULT_BATCH = { reduced: 16384, full: 8192 } as const;
