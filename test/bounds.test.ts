@@ -6,7 +6,7 @@ import { Interrupted } from '../src/errors.js';
 import { solveBound } from '../src/models/bounds.js';
 import { chooseFormulation } from '../src/models/choose.js';
 import { buildProblem } from '../src/problem.js';
-import table2 from '../../shared/data/reference/gaussian-table2.json' with { type: 'json' };
+import table2 from './fixtures/reference/gaussian-table2.json' with { type: 'json' };
 
 const c2 = table2.cases['2'];
 const normal = (sd: number) => ({ dist: 'normal', mean: 0, sd });

@@ -8,7 +8,7 @@ import { normalize, roughHestonFields } from '../src/rough/params.js';
 import { computeSmile, loadSmileParams } from '../src/rough/smile.js';
 import { parseWith } from '../src/schema.js';
 
-const ref = JSON.parse(readFileSync(new URL('../../shared/data/reference/rough-heston-quantlib.json', import.meta.url), 'utf8'));
+const ref = JSON.parse(readFileSync(new URL('./fixtures/reference/rough-heston-quantlib.json', import.meta.url), 'utf8'));
 const standard = normalize({ parametrization: 'standard', H: 0.1, nu: 0.4, rho: -0.7, kappa: 0.3, theta: 0.04, v0: 0.04 });
 
 describe('rough Heston Fourier pricing', () => {
