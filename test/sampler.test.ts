@@ -4,6 +4,8 @@ import { buildPayoff } from '../src/models/payoffs.js';
 import { normalMarginal } from '../src/marginals/parametric.js';
 import { Rng } from '../src/random.js';
 
+const std = normalMarginal(0, 1);
+
 // theta of the neural dual: independent quantile levels, stratified on a grid (formulation.ts quantileLevels)
 
 describe('stratified quantile levels', () => {
@@ -53,6 +55,27 @@ describe('the dual sampler on a grid', () => {
       expect(Math.abs(mean / (rho[0] ** 2 + 2 * rho[1] ** 2) - 1)).toBeLessThan(0.005);
     });
   }
+
+  for (const grid of [1024, 0])
+    it(`full form, grid ${grid}: thetaComonotone 0.5 puts half the rows on the comonotone first-date curve, the rest independent, levels uniform`, () => {
+      const dual = buildDual('full', { ...setup, grid, comonotoneShare: 0.5 });
+      const n = 4096;
+      const { batch } = dual.sample(n, new Rng(`mix/${grid}`));
+      const h = dual.roles.findIndex((r) => r.kind === 'h');
+      // the holding's inputs are the standardized first-date prices z_i = Phi^-1(u_i)
+      const level = (b: number, i: number) => std.cdf(batch.inputs[h][b * 2 + i]);
+      const far = (b: number) => Math.abs(level(b, 0) - level(b, 1)) >= 1 / 1024 + 1e-6;
+      let near = 0;
+      for (let b = 0; b < n / 2; b++) expect(far(b)).toBe(false);
+      for (let b = n / 2; b < n; b++) near += far(b) ? 0 : 1;
+      // independent rows: |u0 - u1| < 1/1024 with probability about 2/1024
+      expect(near).toBeLessThan(12);
+      for (const i of [0, 1]) {
+        const u = Array.from({ length: n }, (_, b) => level(b, i));
+        expect(Math.abs(u.reduce((a, x) => a + x, 0) / n - 0.5)).toBeLessThan(0.015);
+        expect(u.filter((x) => x < 0.25).length / n).toBeCloseTo(0.25, 1);
+      }
+    });
 
   it('without a grid the batch has no groups', () => {
     const dual = buildDual('reduced', { ...setup, grid: 0 });

@@ -83,7 +83,8 @@ export function defaultGamma(kind: 'full' | 'reduced', T: number, d: number): nu
 export function setupDual(problem: Problem, side: BoundSide, choice: Choice): { dual: Dual; scaling: CostScaling } {
   const sign = side === 'upper' ? 1 : -1;
   const hidden = Array(problem.training.depth).fill(problem.training.width);
-  const base = { marginals: problem.marginals, payoff: problem.payoff.value, hidden, grid: problem.training.grid };
+  const { grid, thetaComonotone: comonotoneShare } = problem.training;
+  const base = { marginals: problem.marginals, payoff: problem.payoff.value, hidden, grid, comonotoneShare };
   const pilot = buildDual(choice.kind, { ...base, scaling: { sign, shift: 0, scale: 1 } }, choice.map);
   const { cost } = pilot.sample(1 << 14, new Rng(`${problem.training.seed}/pilot`));
   let m = 0;

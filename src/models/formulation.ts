@@ -45,6 +45,8 @@ export interface DualSetup {
   scaling: CostScaling;
   /** Default grid of sample(): stratification cells per quantile variable, 0 for independent uniforms. */
   grid?: number;
+  /** Full form: share of theta's rows whose first-date levels are comonotone (thetaComonotone in training-options.ts). */
+  comonotoneShare?: number;
 }
 
 /**
@@ -78,6 +80,7 @@ export function buildDual(kind: 'full' | 'reduced', setup: DualSetup, map: First
 
   const sample = (n: number, rng: Rng, grid = setup.grid ?? 0) => {
     const levels = Array.from({ length: variables }, (_, v) => quantileLevels(n, grid, rng.child(`u${v}`)));
+    if (!reduced) comonotoneRows(levels.slice(0, d), Math.round(n * (setup.comonotoneShare ?? 0)), grid > 0);
     const s = new Float64Array(T * d);
     const z = new Float64Array(T * d);
     const inputs = inputsOf.map((k) => new Float32Array(n * k));
@@ -146,6 +149,21 @@ export function buildDual(kind: 'full' | 'reduced', setup: DualSetup, map: First
   };
 
   return { kind, map: reduced ? map : undefined, roles, specs, integralWeights, sample, scalarInputs };
+}
+
+/**
+ * Full-form theta as a mixture (Eckstein-Kupper: theta should charge the optimal coupling's support): rows b < m take
+ * the first asset's level cell for every first-date variable, so their prices lie on the comonotone curve
+ * u -> (F_i^-1(u))_i of Theorem 3.5 / [14, Thm 5.3] (to within one grid cell); the other rows stay independent, so
+ * theta keeps full support and the penalized problem still converges to (2.3). Every row's level stays uniform.
+ */
+function comonotoneRows(first: { u: Float64Array; index: Int32Array }[], m: number, onGrid: boolean): void {
+  const [lead, ...rest] = first;
+  for (const v of rest)
+    for (let b = 0; b < m; b++) {
+      if (onGrid) v.index[b] = lead.index[b];
+      else v.u[b] = lead.u[b];
+    }
 }
 
 /**

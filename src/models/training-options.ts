@@ -21,6 +21,13 @@ export const trainingSchema = z.strictObject({
    * singular in more dimensions, and the penalty's downward bias grows with them.
    */
   gamma: z.number().positive().optional(),
+  /**
+   * Full form: share of theta's points whose first-date prices are comonotone, u -> (F_i^-1(u))_i; the rest are the
+   * independent coupling (the paper's theta is 0). The optimal first-date coupling is comonotone for supermodular costs
+   * (Theorem 3.5, and for Gaussian marginals in any d), a null set of the independent coupling: there the penalty
+   * barely sees the constraint and the dual value falls short. Theta keeps full support for any share below 1.
+   */
+  thetaComonotone: z.number().min(0).lt(1).default(0.5),
   /** Penalty at the first step; it rises geometrically to gamma while the learning rate is constant (continuation). */
   gammaStart: z.number().positive().default(200),
   /** Fraction of the steps over which gamma rises; the potentials then settle at the final gamma before and during the decay. */
