@@ -14,7 +14,7 @@ interface Case {
   exact: number;
 }
 
-const REFERENCE = new URL('../../shared/data/reference/gaussian-table2.json', import.meta.url);
+const REFERENCE = new URL('../test/fixtures/reference/gaussian-table2.json', import.meta.url);
 
 /** The Table-2 problem for dimension d as a problem file object. */
 export function table2Problem(c: Case, formulation: string, training: Record<string, number>) {

@@ -26,6 +26,7 @@ const bad: [string, (p: ReturnType<typeof good>) => unknown, RegExp][] = [
   ['one date only', (p) => ({ ...p, marginals: [p.marginals[0]] }), /marginals: needs at least two dates/],
   ['unknown training key', (p) => ({ ...p, training: { sed: 1 } }), /training/],
   ['bad formulation', (p) => ({ ...p, formulation: 'half' }), /formulation/],
+  ['a theta without independent part', (p) => ({ ...p, training: { thetaComonotone: 1 } }), /training\.thetaComonotone: must be below 1/],
 ];
 
 describe('problem validation names the field and the reason', () => {

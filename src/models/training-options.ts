@@ -27,7 +27,7 @@ export const trainingSchema = z.strictObject({
    * (Theorem 3.5, and for Gaussian marginals in any d), a null set of the independent coupling: there the penalty
    * barely sees the constraint and the dual value falls short. Theta keeps full support for any share below 1.
    */
-  thetaComonotone: z.number().min(0).lt(1).default(0.5),
+  thetaComonotone: z.number().min(0).lt(1, 'must be below 1: at 1 theta loses full support and the full form solves the hybrid problem (4.1)').default(0.5),
   /** Penalty at the first step; it rises geometrically to gamma while the learning rate is constant (continuation). */
   gammaStart: z.number().positive().default(200),
   /** Fraction of the steps over which gamma rises; the potentials then settle at the final gamma before and during the decay. */
