@@ -11,10 +11,12 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { stdNormalQuantile } from '../src/marginals/parametric.js';
-import { initWeights, type Engine, type LossBatch, type NetSpec } from '../src/models/engine.js';
-import { createEngine, ENGINE_NAMES, type EngineName } from '../src/models/engines.js';
-import { Rng } from '../src/random.js';
+import { Rng } from '../src/core/random.js';
+import { stdNormalQuantile } from '../src/math/normal.js';
+import type { Engine, LossBatch, NetSpec } from '../src/models/engines/contract.js';
+import { createEngine } from '../src/models/engines/registry.js';
+import { initWeights } from '../src/models/engines/weights.js';
+import { ENGINE_NAMES, type EngineName } from '../src/problem/training.js';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);

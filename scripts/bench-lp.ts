@@ -10,11 +10,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { discretize } from '../src/lp/discretize.js';
-import { runLp } from '../src/lp/highs.js';
+import { runLp } from '../src/lp/run.js';
 import { makeLayout } from '../src/lp/layout.js';
 import { buildLp } from '../src/lp/model.js';
-import { gaussianQuadraticExact } from '../src/models/references.js';
-import { buildProblem } from '../src/problem.js';
+import { buildProblem } from '../src/problem/problem.js';
+import { gaussianQuadraticExact } from '../src/solvers/references.js';
 
 const GRIDS: Record<'reduced' | 'full', number[]> = {
   reduced: [20, 30, 40, 60, 80, 100, 130, 160, 200, 250, 320],
@@ -37,7 +37,7 @@ interface Row {
 }
 
 async function child(kind: 'full' | 'reduced', n: number, timeLimit: number): Promise<void> {
-  const problem = buildProblem({ ...JSON.parse(readFileSync('examples/gaussian-d2.json', 'utf8')), formulation: kind }, '.');
+  const problem = await buildProblem({ ...JSON.parse(readFileSync('examples/gaussian-d2.json', 'utf8')), formulation: kind }, '.');
   const exact = gaussianQuadraticExact(problem)!.upper!;
   const t0 = performance.now();
   const disc = discretize(problem.marginals, [n, n]);

@@ -3,9 +3,9 @@
 // Usage: npx tsx scripts/table2.ts [--d 2,3,4,5] [--formulations reduced,full] [--steps N] [--batch N] [--seed N] [--training JSON] [--json out.json]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { solveBound } from '../src/models/bounds.js';
-import { gaussianQuadraticExact } from '../src/models/references.js';
-import { buildProblem } from '../src/problem.js';
+import { buildProblem } from '../src/problem/problem.js';
+import { neuralSolver } from '../src/solvers/neural/index.js';
+import { gaussianQuadraticExact } from '../src/solvers/references.js';
 
 interface Case {
   sig: number[];
@@ -50,16 +50,16 @@ console.log('formulation  d   exact      ours       rel.err    tail mean (+-)   
 for (const form of String(o.formulations).split(',')) {
   for (const d of String(o.d).split(',')) {
     const c: Case = ref.cases[d];
-    const problem = buildProblem(table2Problem(c, form, training), '.');
+    const problem = await buildProblem(table2Problem(c, form, training), '.');
     const exact = gaussianQuadraticExact(problem)!.upper!;
     if (Math.abs(exact / c.exact - 1) > 1e-8) throw new Error(`Proposition 4.1 gives ${exact}, the reference file ${c.exact}`);
-    const r = await solveBound(problem, 'upper');
+    const r = await neuralSolver.solve(problem, 'upper', {});
     const rel = r.value / exact - 1;
     const paper = ref.paper_numerical[form][d][0];
-    rows.push({ formulation: form, d: Number(d), exact, value: r.value, relErr: rel, tail: r.tail, primal: r.primal, stderr: r.stderr, paper, seconds: r.seconds, steps: r.steps, engine: r.engine });
+    rows.push({ formulation: form, d: Number(d), exact, value: r.value, relErr: rel, tail: r.details.tail, primal: r.primal, stderr: r.stderr, paper, seconds: r.seconds, steps: r.steps, engine: r.engine });
     console.log(
       `${form.padEnd(11)} ${d}   ${exact.toFixed(5)}   ${r.value.toFixed(5)}   ${(100 * rel).toFixed(2).padStart(6)}%   ` +
-        `${r.tail.mean.toFixed(5)} (${r.tail.stderr.toFixed(5)})   ${r.primal.toFixed(4)} (${r.stderr.toFixed(4)})   ${paper.toFixed(4)}    ${r.seconds.toFixed(1)}`,
+        `${r.details.tail.mean.toFixed(5)} (${r.details.tail.stderr.toFixed(5)})   ${r.primal.toFixed(4)} (${r.stderr.toFixed(4)})   ${paper.toFixed(4)}    ${r.seconds.toFixed(1)}`,
     );
   }
 }

@@ -1,15 +1,12 @@
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { exportReport } from '../hedge/export.js';
-import { hedgeSummary } from '../hedge/report.js';
-import { bothOutput, lpOutput, methodArg, type Method } from '../lp/cli.js';
-import { Interrupted, VmotError } from '../errors.js';
-import { writeJsonAtomic } from '../models/checkpoint.js';
-import { loadProblem } from '../problem.js';
-import type { Series } from '../report/plot.js';
-import type { BoundResult } from '../models/bounds.js';
-import { boundsJson } from '../report/summary.js';
-import type { SolveReport } from '../solve.js';
+import { Interrupted, VmotError } from '../core/errors.js';
+import { writeJsonAtomic } from '../core/files.js';
+import type { StopFlag } from '../core/progress.js';
+import { loadProblem } from '../problem/problem.js';
+import { loadSolver, solverNames } from '../solvers/registry.js';
+import type { NeuralDetails } from '../solvers/neural/index.js';
+import type { SolveReport } from '../solvers/result.js';
 import { progressReporter } from './progress.js';
 
 export const intArg = (name: string) => (v: string) => {
@@ -17,6 +14,24 @@ export const intArg = (name: string) => (v: string) => {
   if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be an integer, got "${v}"`);
   return n;
 };
+
+/** --method: one solver of the registry, or "both" (neural and lp side by side). */
+const methodArg = (v: string): string[] => {
+  const methods = v === 'both' ? ['neural', 'lp'] : [v];
+  if (!methods.every((m) => solverNames().includes(m))) throw new InvalidArgumentError(`--method must be one of ${[...solverNames(), 'both'].join(', ')}, got "${v}"`);
+  return methods;
+};
+
+interface BoundsOptions {
+  json?: boolean;
+  out?: string;
+  seed?: number;
+  steps?: number;
+  quiet?: boolean;
+  hedge?: string;
+  method: string[];
+  atoms?: number;
+}
 
 export function boundsCommand(): Command {
   return new Command('bounds')
@@ -27,29 +42,37 @@ export function boundsCommand(): Command {
     .option('--seed <n>', 'training seed (overrides training.seed)', intArg('--seed'))
     .option('--steps <n>', 'training steps (overrides training.steps)', intArg('--steps'))
     .option('--quiet', 'no progress output')
-    .option('--hedge <dir>', 'export each bound\'s hedge (hedge.json, TF.js models, strips, shortfall report) to DIR/<side>/')
-    .option('--method <m>', 'neural, lp (discretized VMOT solved as a linear program by HiGHS) or both, side by side', methodArg, 'neural')
+    .option('--hedge <dir>', "export each bound's hedge (hedge.json, TF.js models, strips, shortfall report) to DIR/<side>/")
+    .option('--method <m>', `solver: ${solverNames().join(', ')}, or both (neural and lp side by side)`, methodArg, ['neural'])
     .option('--atoms <n>', 'LP atoms per asset and date (default: the most within 40000 LP columns)', intArg('--atoms'))
-    .action(async (file: string, o: { json?: boolean; out?: string; seed?: number; steps?: number; quiet?: boolean; hedge?: string; method: Method; atoms?: number }) => {
-      if (o.hedge && o.method === 'lp') throw new VmotError('exports the neural hedge; use --method neural or both (the LP potentials are written to --out as lp-<side>.json)', '--hedge');
-      const problem = loadProblem(file, { seed: o.seed, steps: o.steps });
+    .action(async (file: string, o: BoundsOptions) => {
+      if (o.hedge && !o.method.includes('neural')) throw new VmotError('exports the neural hedge; use --method neural or both (the LP potentials are in lp-<side>.json in --out)', '--hedge');
+      const problem = await loadProblem(file, { seed: o.seed, steps: o.steps });
       // the numerical stack loads only once the input is valid, so bad input fails fast
-      const { solveProblem } = await import('../solve.js');
+      const { solveAll } = await import('../solvers/solve.js');
+      const { reportJson } = await import('../report/json.js');
       const outDir = o.out ?? join('runs', problem.name);
-      if (o.method === 'lp') return void process.stdout.write(await lpOutput(problem, outDir, o));
       const progress = progressReporter(o.quiet);
-      const stop = { requested: false };
-      const onSigint = () => {
+      const stop: StopFlag = { requested: false };
+      const onSignal = () => {
         stop.requested = true;
       };
-      process.once('SIGINT', onSigint);
-      let report: SolveReport;
+      process.once('SIGINT', onSignal);
+      const options: Record<string, Record<string, unknown>> = { lp: o.atoms === undefined ? {} : { atoms: o.atoms } };
+      const reports: SolveReport[] = [];
       try {
-        report = await solveProblem(problem, {
-          outDir,
-          stop,
-          onProgress: (p) => progress.update(`${p.side} bound`, p.step, p.steps, `dual ${p.value.toPrecision(5)}`),
-        });
+        for (const name of o.method) {
+          const solver = await loadSolver(name, '--method');
+          reports.push(
+            await solveAll(problem, solver, {
+              workDir: outDir,
+              stop,
+              options: options[name],
+              onProgress: (p) => progress.update(`${p.side} bound`, p.step, p.steps, `dual ${p.value.toPrecision(5)}`),
+            }),
+          );
+          progress.stop();
+        }
       } catch (e) {
         progress.stop();
         if (e instanceof Interrupted) {
@@ -58,67 +81,37 @@ export function boundsCommand(): Command {
         }
         throw e;
       } finally {
-        process.removeListener('SIGINT', onSigint);
+        process.removeListener('SIGINT', onSignal);
       }
-      progress.stop();
-      const summary = summaryJson(report);
-      writeJsonAtomic(join(outDir, 'result.json'), summary);
-      await writeConvergencePlot(join(outDir, 'convergence.png'), report);
-      if (o.method === 'both') process.stdout.write(await bothOutput(problem, summary, outDir, o));
-      else if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-      else process.stdout.write(summaryText(report, outDir));
-      if (o.hedge) for (const doc of await exportReport(o.hedge, problem, report)) (o.json ? process.stderr : process.stdout).write(hedgeSummary(doc, join(o.hedge, doc.side, 'hedge.json')));
+      const files: string[] = [];
+      const json: Record<string, unknown> = {};
+      for (const r of reports) {
+        const solver = await loadSolver(r.solver);
+        json[r.solver] = reportJson(r, solver);
+        const f = join(outDir, `${r.solver}-result.json`);
+        writeJsonAtomic(f, json[r.solver]);
+        files.push(f);
+      }
+      const { writeConvergencePlot } = await import('../report/convergence.js');
+      const plot = join(outDir, 'convergence.png');
+      if (writeConvergencePlot(plot, reports[0])) files.push(plot);
+      if (reports.length === 2) {
+        const { comparisonText } = await import('../report/compare.js');
+        const { compareReports } = await import('../solvers/compare.js');
+        const comparison = compareReports(reports[0], reports[1], reports[0].references);
+        const out = { name: problem.name, ...json, comparison };
+        writeJsonAtomic(join(outDir, 'comparison.json'), out);
+        process.stdout.write(o.json ? `${JSON.stringify(out)}\n` : comparisonText(problem.name, comparison, reports[0].references));
+      } else if (o.json) process.stdout.write(`${JSON.stringify(json[reports[0].solver])}\n`);
+      else {
+        const { summaryText } = await import('../report/text.js');
+        process.stdout.write(summaryText(reports[0], await loadSolver(reports[0].solver), files));
+      }
+      if (o.hedge) {
+        const { exportReport } = await import('../hedge/export.js');
+        const { hedgeSummary } = await import('../report/hedge.js');
+        const neural = reports.find((r) => r.solver === 'neural') as SolveReport<NeuralDetails>;
+        for (const doc of await exportReport(o.hedge, problem, neural)) (o.json ? process.stderr : process.stdout).write(hedgeSummary(doc, join(o.hedge, doc.side, 'hedge.json')));
+      }
     });
-}
-
-/** The JSON contract of `vmot bounds --json`. */
-export function summaryJson(r: SolveReport) {
-  return boundsJson(r, r.backend, (b: BoundResult) => ({
-    value: b.value,
-    tail: b.tail,
-    primal: b.primal,
-    stderr: b.stderr,
-    mass: b.mass,
-    formulation: b.formulation,
-    map: b.map ?? null,
-    exact: b.exact,
-    reason: b.reason,
-    engine: b.engine,
-    steps: b.steps,
-    seconds: b.seconds,
-  }));
-}
-
-function summaryText(r: SolveReport, outDir: string): string {
-  const f = (x: number) => x.toPrecision(6);
-  const engines = [...new Set([r.upper, r.lower].flatMap((b) => (b ? [b.engine] : [])))].join(', ');
-  const lines = [`${r.name}: robust price bounds (${r.formulation} formulation; engine ${engines})`];
-  for (const b of [r.upper, r.lower]) {
-    if (!b) continue;
-    lines.push(
-      `  ${b.side.padEnd(5)}  dual ${f(b.value)} (last ${b.tail.steps} steps ${f(b.tail.mean)} +- ${b.tail.stderr.toPrecision(2)})   primal ${f(b.primal)} +- ${b.stderr.toPrecision(2)}   ` +
-        `(${b.formulation}${b.map ? `, ${b.map} first date` : ''}; ${b.steps} steps, ${b.seconds.toFixed(1)} s)`,
-    );
-    lines.push(`         ${b.reason}`);
-  }
-  const ref = r.references;
-  if (ref.exact) lines.push(`  exact (${ref.exact.source}): upper ${ref.exact.upper?.toPrecision(6) ?? '-'}, lower ${ref.exact.lower?.toPrecision(6) ?? '-'}`);
-  if (ref.comonotone !== undefined)
-    lines.push(`  last-date couplings: comonotone ${f(ref.comonotone)}${ref.antitone !== undefined ? `, antitone ${f(ref.antitone)}` : ''}`);
-  lines.push(`  independent coupling: ${f(ref.independent.value)} +- ${ref.independent.stderr.toPrecision(2)}`);
-  for (const w of r.warnings) lines.push(`  warning: ${w}`);
-  lines.push(`  results: ${join(outDir, 'result.json')}, plot: ${join(outDir, 'convergence.png')}`);
-  return `${lines.join('\n')}\n`;
-}
-
-async function writeConvergencePlot(file: string, r: SolveReport): Promise<void> {
-  const { writeLineChart } = await import('../report/plot.js');
-  const series: Series[] = [r.upper, r.lower]
-    .filter((b) => b !== undefined)
-    .map((b) => ({ label: `${b.side} (dual on training batches)`, points: b.trace.map((p) => ({ x: p.step, y: p.value })) }));
-  const steps = Math.max(...series.map((s) => s.points.at(-1)?.x ?? 0));
-  const exact = r.references.exact;
-  for (const [side, v] of [['upper', exact?.upper], ['lower', exact?.lower]] as const)
-    if (v !== undefined && r[side]) series.push({ label: `exact ${side}`, points: [{ x: 0, y: v }, { x: steps, y: v }], dashed: true });
-  writeLineChart(file, { title: `${r.name}: dual value during training`, xLabel: 'step', yLabel: 'value', series });
 }

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { VmotError } from '../errors.js';
+import { VmotError } from '../core/errors.js';
 import { loadHedge } from '../hedge/export.js';
-import { buildPayoff } from '../models/payoffs.js';
+import { buildPayoff } from '../problem/payoffs/registry.js';
 
 /** Parses "x1,x2;y1,y2" (dates separated by ';', assets by ',') into a T*d path. */
 export function parsePath(text: string, T: number, d: number): Float64Array {

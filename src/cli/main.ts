@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { VmotError } from '../errors.js';
+import { VmotError } from '../core/errors.js';
 import { boundsCommand } from './bounds.js';
 import { marginalsCommand } from './marginals.js';
 import { hedgeCommand } from './hedge.js';

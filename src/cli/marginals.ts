@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { VmotError } from '../errors.js';
+import { VmotError } from '../core/errors.js';
 import { checkSviButterfly, type SviButterflyReport } from '../marginals/quotes/arbitrage.js';
 import { checkCalendar } from '../marginals/quotes/calendar.js';
 import { readPriceTable, selectExpiry } from '../marginals/quotes/chain.js';
@@ -48,13 +48,14 @@ export function marginalsCommand(): Command {
     .option('--plot <file>', 'PNG plot of the densities')
     .option('--json', 'print one JSON object instead of the summary')
     .option('--svi <a,b,m,rho,sigma>', 'check raw SVI parameters (total variance in log-moneyness) for butterfly arbitrage instead', sviArg)
-    .action((calls: string | undefined, puts: string | undefined, o: Options) => {
+    .action(async (calls: string | undefined, puts: string | undefined, o: Options) => {
       if (o.svi) return printSvi(o.svi, o.json);
       if (!calls || !puts) throw new VmotError('give the calls and puts files (or --svi)', 'marginals');
       if (o.column.length === 0) throw new VmotError('give at least one --column', '--column');
       const callTable = readPriceTable(calls);
       const putTable = readPriceTable(puts);
-      const laws = o.column.map((c) => expiryLaw(selectExpiry(callTable, putTable, c, '--column'), { discount: o.discount }, `--column ${c}`));
+      const laws: ExpiryLaw[] = [];
+      for (const c of o.column) laws.push(await expiryLaw(selectExpiry(callTable, putTable, c, '--column'), { discount: o.discount }, `--column ${c}`));
       const calendar =
         laws.length > 1
           ? checkCalendar(

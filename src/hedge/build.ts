@@ -1,14 +1,15 @@
-import { stdNormalCdf } from '../marginals/parametric.js';
+import { stdNormalCdf } from '../math/normal.js';
 import type { Marginal } from '../marginals/types.js';
 import { sd } from '../marginals/types.js';
-import type { BoundResult } from '../models/bounds.js';
-import type { NetRole } from '../models/formulation.js';
-import type { Problem } from '../problem.js';
+import type { NetRole } from '../models/dual.js';
+import { tfBackend, type tf } from '../models/engines/tfjs/backend.js';
+import type { Problem } from '../problem/problem.js';
+import type { NeuralDetails } from '../solvers/neural/index.js';
+import type { BoundResult } from '../solvers/result.js';
 import type { Component, HedgeDoc, NetInput, ScoreTable } from './document.js';
 import { PriceHedge } from './price-space.js';
 import { evenPrices, priceStrip, projectOnStrikes, strikeGrid } from './strip.js';
 import { denseModel, modelNet, type NetFn } from './tfjs-files.js';
-import { tfBackend, type tf } from '../models/tfjs-backend.js';
 
 const QUADRATURE_POINTS = 1 << 15;
 const SCORE_LIMIT = 8;
@@ -46,17 +47,18 @@ export function scoreTable(m: Marginal, asset: number, flip: boolean): ScoreTabl
 }
 
 /**
- * The price-space hedge of one solved bound. Engine units -> prices: the engine fits
+ * The price-space hedge of one solved bound: the potentials of the dual (2.8)-(2.9) (reduced form (4.5)-(4.6)) as
+ * static vanilla payoffs and dynamic holdings. Engine units -> prices: the engine fits
  * sum_k m_k net_k >= (sign c - shift) / scale, so portfolio = sign (shift + scale sum_k m_k net_k):
  * cash = sign shift, static factor sign scale, holding factor sign scale / sd of the later marginal
  * (the training multiplier is the increment over that sd). Reduced form: phi~(u) is split in d equal
  * shares phi~(score_i(x_i)) / d, and h~_i(u) reads u from the mean normal score of the first-date
  * prices; both agree with the trained dual on the first-date curve u -> (F_i^-1(u)).
  */
-export async function buildHedge(problem: Problem, r: BoundResult): Promise<BuiltHedge> {
+export async function buildHedge(problem: Problem, r: BoundResult<NeuralDetails>): Promise<BuiltHedge> {
   await tfBackend();
   const { T, d, marginals } = problem;
-  const net = r.networks;
+  const net = r.details.networks;
   const { sign, shift, scale } = net.scaling;
   const reduced = net.kind === 'reduced';
   const scores = reduced ? marginals[0].map((m, a) => scoreTable(m, a, net.map === 'antitone' && a === 1)) : [];

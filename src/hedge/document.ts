@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { VmotError } from '../errors.js';
-import { parseWith } from '../schema.js';
+import { VmotError } from '../core/errors.js';
+import { readJsonFile } from '../core/files.js';
+import { parseWith } from '../core/schema.js';
 
 /**
  * hedge.json, schema "vmot-hedge/1" (README "Hedge export"): the super- (upper bound) or sub- (lower bound)
@@ -108,13 +108,7 @@ export type Verification = z.output<typeof verification>;
 
 /** Reads and validates hedge.json; errors name the field. */
 export function readHedgeDoc(file: string): HedgeDoc {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new VmotError(`cannot read hedge file: ${(e as Error).message}`, file);
-  }
-  const doc = parseWith(hedgeSchema, raw, file);
+  const doc = parseWith(hedgeSchema, readJsonFile(file, 'hedge file'), file);
   const ids = new Set(doc.networks.map((n) => n.id));
   doc.components.forEach((c, k) => {
     if (!ids.has(c.network)) throw new VmotError(`unknown network "${c.network}"`, `${file}: components[${k}].network`);

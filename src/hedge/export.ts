@@ -1,11 +1,12 @@
 import { dirname, join } from 'node:path';
-import { writeJsonAtomic } from '../models/checkpoint.js';
-import { forward, type NetWeights } from '../models/engine.js';
-import { Rng } from '../random.js';
-import { tfBackend } from '../models/tfjs-backend.js';
-import type { BoundResult } from '../models/bounds.js';
-import type { Problem } from '../problem.js';
-import type { SolveReport } from '../solve.js';
+import { writeJsonAtomic } from '../core/files.js';
+import { Rng } from '../core/random.js';
+import type { NetWeights } from '../models/engines/contract.js';
+import { forward } from '../models/engines/reference.js';
+import { tfBackend } from '../models/engines/tfjs/backend.js';
+import type { Problem } from '../problem/problem.js';
+import type { NeuralDetails } from '../solvers/neural/index.js';
+import type { BoundResult, SolveReport } from '../solvers/result.js';
 import { buildHedge } from './build.js';
 import { readHedgeDoc, type HedgeDoc } from './document.js';
 import { PriceHedge } from './price-space.js';
@@ -13,13 +14,13 @@ import { loadModelFile, modelNet, saveModelFiles, type NetFn } from './tfjs-file
 import { verifyHedge, type VerifyOptions } from './verify.js';
 
 /** Builds, verifies and writes the hedge of one bound: DIR/hedge.json and DIR/models/<network>/{model.json,weights.bin}. */
-export async function exportHedge(dir: string, problem: Problem, r: BoundResult, verify: VerifyOptions = {}): Promise<HedgeDoc> {
+export async function exportHedge(dir: string, problem: Problem, r: BoundResult<NeuralDetails>, verify: VerifyOptions = {}): Promise<HedgeDoc> {
   const { doc, hedge, models } = await buildHedge(problem, r);
   try {
     doc.verification = await verifyHedge(hedge, problem.marginals, problem.payoff.value, verify);
     for (const [k, n] of doc.networks.entries()) {
       await saveModelFiles(models.get(n.id)!, join(dir, n.model));
-      n.roundTrip = await roundTrip(join(dir, n.model), r.networks.weights[k], n.inputs, new Rng(`roundtrip/${n.id}`));
+      n.roundTrip = await roundTrip(join(dir, n.model), r.details.networks.weights[k], n.inputs, new Rng(`roundtrip/${n.id}`));
     }
   } finally {
     models.forEach((m) => m.dispose());
@@ -40,7 +41,7 @@ async function roundTrip(modelJson: string, weights: NetWeights, width: number, 
 }
 
 /** `vmot bounds --hedge DIR`: one export per solved bound, in DIR/<side>/. */
-export async function exportReport(dir: string, problem: Problem, report: SolveReport, verify: VerifyOptions = {}): Promise<HedgeDoc[]> {
+export async function exportReport(dir: string, problem: Problem, report: SolveReport<NeuralDetails>, verify: VerifyOptions = {}): Promise<HedgeDoc[]> {
   const docs: HedgeDoc[] = [];
   for (const r of [report.upper, report.lower]) if (r) docs.push(await exportHedge(join(dir, r.side), problem, r, verify));
   return docs;

@@ -1,5 +1,5 @@
 import type { Marginal } from '../marginals/types.js';
-import type { Rng } from '../random.js';
+import type { Rng } from '../core/random.js';
 
 /** A way to draw fresh price paths (row-major n x T*d, s[t*d + i]) for out-of-sample checks. */
 export interface PathSet {

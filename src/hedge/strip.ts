@@ -4,22 +4,6 @@ import { putPrice } from '../marginals/types.js';
 import type { Strip } from './document.js';
 
 /**
- * Listed vanillas of a marginal built from option quotes. A marginal kind that knows its market
- * exposes them as an optional `listed` property; the strip then uses the listed strikes and is
- * also priced at the quoted (undiscounted) prices.
- */
-export interface ListedVanillas {
-  strikes: number[];
-  /** Quoted call / put price at a listed strike, undefined when not quoted. */
-  call(strike: number): number | undefined;
-  put(strike: number): number | undefined;
-}
-
-export function listedVanillas(m: Marginal): ListedVanillas | undefined {
-  return (m as Marginal & { listed?: ListedVanillas }).listed;
-}
-
-/**
  * Vanilla strip of the piecewise-linear interpolant of (x_j, v_j) (Carr-Madan with the kinks as
  * second derivative): f(x) = cash + forward (x - F) + sum_{x_j >= pivot} k_j (x - x_j)^+ + sum_{x_j < pivot} k_j (x_j - x)^+,
  * k_j = slope change at x_j, pivot = knot nearest F, linear beyond the end knots.
@@ -80,7 +64,7 @@ export function evenPrices(m: Marginal, n: number, tail: number): number[] {
 
 /** Strike grid of a static function: the listed strikes, or `n` strikes evenly spaced between the 1e-5 and 1 - 1e-5 quantiles. */
 export function strikeGrid(m: Marginal, n = 401): { strikes: number[]; listed: boolean } {
-  const listed = listedVanillas(m);
+  const listed = m.listed;
   if (listed && listed.strikes.length >= 2) return { strikes: [...new Set(listed.strikes)].sort((a, b) => a - b), listed: true };
   return { strikes: evenPrices(m, n, 1e-5), listed: false };
 }
@@ -89,36 +73,9 @@ export function strikeGrid(m: Marginal, n = 401): { strikes: number[]; listed: b
 export function priceStrip(m: Marginal, strikes: number[], values: number[], listed: boolean): Strip {
   const s = vanillaStrip(strikes, values, m.mean);
   const price = stripPrice(s, (k) => m.call(k), (k) => putPrice(m, k))!;
-  const quotes = listedVanillas(m);
+  const quotes = m.listed;
   const quoted = quotes ? stripPrice(s, (k) => quotes.call(k), (k) => quotes.put(k)) : undefined;
   return { ...s, price, quoted: quoted ?? null, listed };
-}
-
-/**
- * Listed vanillas from cleaned quotes of one expiry (discounted prices, one option per strike, as the
- * quotes pipeline produces): undiscounted by `discount`; the other option at a strike by put-call parity
- * with the forward, C - P = F - K. A marginal in units x' = scale x + shift (scale > 0, e.g. returns)
- * gets strikes scale K + shift and prices scale C.
- */
-export function listedFromQuotes(
-  q: { strikes: number[]; option: ('call' | 'put')[]; prices: number[] },
-  discount: number,
-  forward: number,
-  units: { scale: number; shift: number } = { scale: 1, shift: 0 },
-): ListedVanillas {
-  const { scale, shift } = units;
-  const strikes = q.strikes.map((k) => scale * k + shift);
-  const calls = new Map<number, number>();
-  q.strikes.forEach((k, j) => calls.set(strikes[j], scale * (q.prices[j] / discount + (q.option[j] === 'put' ? forward - k : 0))));
-  const fwd = scale * forward + shift;
-  return {
-    strikes,
-    call: (k) => calls.get(k),
-    put: (k) => {
-      const c = calls.get(k);
-      return c === undefined ? undefined : c - (fwd - k);
-    },
-  };
 }
 
 /**

@@ -1,15 +1,15 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { NetWeights } from '../models/engine.js';
-import { tf } from '../models/tfjs-backend.js';
-import { VmotError } from '../errors.js';
+import { readJsonFile } from '../core/files.js';
+import type { NetWeights } from '../models/engines/contract.js';
+import { tf } from '../models/engines/tfjs/backend.js';
 
 /** A network as a function: n inputs (n x in, row-major) -> n outputs. */
 export type NetFn = (inputs: Float32Array, n: number) => Promise<Float32Array>;
 
 const PREDICT_CHUNK = 1 << 15;
 
-/** The dense ReLU network of engine.ts as a tf.Sequential layers model with the given weights. */
+/** The dense ReLU network of the engine contract as a tf.Sequential layers model with the given weights. */
 export function denseModel(net: NetWeights): tf.Sequential {
   const model = tf.sequential();
   net.forEach((l, i) =>
@@ -45,12 +45,7 @@ export async function saveModelFiles(model: tf.LayersModel, modelJson: string): 
 export function fileHandler(modelJson: string): tf.io.IOHandler {
   return {
     load: async () => {
-      let json: tf.io.ModelJSON;
-      try {
-        json = JSON.parse(readFileSync(modelJson, 'utf8'));
-      } catch (e) {
-        throw new VmotError(`cannot read TF.js model: ${(e as Error).message}`, modelJson);
-      }
+      const json = readJsonFile(modelJson, 'TF.js model') as tf.io.ModelJSON;
       return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
         const specs = manifest.flatMap((g) => g.weights);
         const buffers = manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(modelJson), p))));

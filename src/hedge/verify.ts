@@ -1,7 +1,7 @@
-import { stdNormalCdf } from '../marginals/parametric.js';
+import { stdNormalCdf } from '../math/normal.js';
 import type { Marginal } from '../marginals/types.js';
-import type { PathFn } from '../models/payoffs.js';
-import { Rng } from '../random.js';
+import type { PathFn } from '../problem/payoffs/types.js';
+import { Rng } from '../core/random.js';
 import type { ShortfallRow, Verification } from './document.js';
 import { pathSets } from './paths.js';
 import { increment, type PriceHedge } from './price-space.js';
@@ -20,7 +20,8 @@ export interface VerifyOptions {
 const margin = (side: 'upper' | 'lower', portfolio: number, payoff: number) => (side === 'upper' ? portfolio - payoff : payoff - portfolio);
 
 /**
- * Out-of-sample check of the hedge: on fresh paths of every path set, the shortfall statistics of
+ * Out-of-sample check of the hedge inequality (2.9) (portfolio >= c for the upper bound, <= c for the lower): on fresh
+ * paths of every path set, the shortfall statistics of
  * the margin, and the worst shortfall over a grid of all T d prices (levels at evenly spaced normal
  * scores); the conservative bound adds (upper) or subtracts (lower) the worst shortfall on that grid,
  * i.e. the cash that makes the hedge hold on every grid path (on every sampled path when T d is too large for a grid).

@@ -1,8 +1,8 @@
-import { VmotError } from '../errors.js';
+import { VmotError } from '../core/errors.js';
 import type { Marginal } from '../marginals/types.js';
 import { sd } from '../marginals/types.js';
 import { countAtMost } from '../marginals/empirical.js';
-import { stdNormalCdf } from '../marginals/parametric.js';
+import { stdNormalCdf } from '../math/normal.js';
 
 /** A discrete law: atoms x (increasing) with weights w summing to 1. */
 export interface Atoms {

@@ -1,4 +1,5 @@
-import { VmotError } from '../errors.js';
+import { VmotError } from '../core/errors.js';
+import type { FormulationKind } from '../problem/formulation.js';
 import type { Atoms } from './discretize.js';
 
 /**
@@ -8,7 +9,7 @@ import type { Atoms } from './discretize.js';
  * (or, for d = 2, antitone) atoms (F_i^-1 on bin u) of every asset.
  */
 export interface Layout {
-  kind: 'full' | 'reduced';
+  kind: FormulationKind;
   T: number;
   d: number;
   /** radix[t][i]: atoms of asset i at date t; reduced date 0 has one digit (the bin). */
@@ -23,7 +24,7 @@ export interface Layout {
 /** Largest column count the LP builder accepts (32-bit HiGHS indices for the matrix entries). */
 const MAX_ENTRIES = 2 ** 31 - 1;
 
-export function makeLayout(kind: 'full' | 'reduced', atoms: Atoms[][]): Layout {
+export function makeLayout(kind: FormulationKind, atoms: Atoms[][]): Layout {
   const T = atoms.length;
   const d = atoms[0].length;
   const radix = atoms.map((row, t) => (kind === 'reduced' && t === 0 ? [row[0].x.length] : row.map((a) => a.x.length)));

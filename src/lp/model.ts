@@ -1,4 +1,4 @@
-import type { PathFn } from '../models/payoffs.js';
+import type { PathFn } from '../problem/payoffs/types.js';
 import type { Atoms } from './discretize.js';
 import { decodePath, entriesPerColumn, pathPrices, type Layout } from './layout.js';
 

@@ -12,7 +12,7 @@ export function countAtMost(sorted: ArrayLike<number>, v: number): number {
   return lo;
 }
 
-/** The empirical law of a sample: equal atoms at the sorted values; F^-1(u) = x_(ceil(u n)). */
+/** The empirical law of a sample: equal atoms at the sorted values; F^-1(u) = x_(ceil(u n)), calls E[(X - K)^+] by suffix sums. */
 export function empiricalMarginal(samples: ArrayLike<number>, label = 'empirical'): Marginal {
   const x = Float64Array.from(samples).sort();
   const n = x.length;

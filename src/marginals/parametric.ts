@@ -1,13 +1,8 @@
-import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
-import normalPdf from '@stdlib/stats-base-dists-normal-pdf';
+import { blackCallTotal } from '../math/black.js';
+import { stdNormalCdf, stdNormalPdf, stdNormalQuantile } from '../math/normal.js';
 import type { Marginal } from './types.js';
 
 const TAIL = 1e-9;
-
-export const stdNormalQuantile = (u: number): number => normalQuantile(u, 0, 1);
-export const stdNormalCdf = (x: number): number => normalCdf(x, 0, 1);
-export const stdNormalPdf = (x: number): number => normalPdf(x, 0, 1);
 
 /** N(mean, sd^2); call price by the Bachelier formula. */
 export function normalMarginal(mean: number, sdev: number): Marginal {
@@ -36,11 +31,7 @@ export function lognormalMarginal(forward: number, sigma: number): Marginal {
     variance: forward * forward * (Math.exp(sigma * sigma) - 1),
     quantile: q,
     cdf: (x) => (x <= 0 ? 0 : stdNormalCdf((Math.log(x / forward) + 0.5 * sigma * sigma) / sigma)),
-    call: (k) => {
-      if (k <= 0) return forward - k;
-      const d1 = (Math.log(forward / k) + 0.5 * sigma * sigma) / sigma;
-      return forward * stdNormalCdf(d1) - k * stdNormalCdf(d1 - sigma);
-    },
+    call: (k) => blackCallTotal(forward, k, sigma),
     range: () => [q(TAIL), q(1 - TAIL)],
   };
 }

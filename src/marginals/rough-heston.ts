@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VmotError } from '../errors.js';
+import { VmotError } from '../core/errors.js';
 import { forwardCalls } from '../rough/fourier.js';
 import { normalize, roughHestonSchema, typicalVariance, type RoughHeston, type RoughHestonInput } from '../rough/params.js';
 import type { Marginal } from './types.js';
@@ -9,9 +9,17 @@ export interface RoughHestonMarginalOptions {
   gridSize?: number;
   /** Target absolute accuracy of the call prices, relative to the forward. */
   priceTol?: number;
-  /** Marginals built with the same key (same asset and model, other dates) are kept in convex order (see `earlier`). */
-  family?: string;
+  /**
+   * Call functions of the same model (same asset) at earlier maturities, on the same grid: this law's call prices take
+   * the pointwise maximum with them, so the marginals of one asset are in convex order by construction (the maximum of
+   * convex call functions is convex; the true prices already satisfy C_T1 <= C_T2). The caller owns the list (one per
+   * asset and problem), and the new law's call function is appended to it.
+   */
+  earlier?: EarlierCalls;
 }
+
+/** Call functions of one rough Heston model at earlier maturities (see RoughHestonMarginalOptions.earlier). */
+export type EarlierCalls = { T: number; call: (k: number) => number }[];
 
 export interface RoughHestonMarginal extends Marginal {
   /** Price error estimate, Adams steps, truncation, nodes, and the largest convexity/ordering repair applied. */
@@ -19,13 +27,6 @@ export interface RoughHestonMarginal extends Marginal {
 }
 
 const TAIL = 1e-9;
-
-/**
- * Call prices of earlier maturities of the same model on the same grid: the marginal of a later date takes the
- * pointwise maximum with them, so the marginals of one asset are in convex order by construction
- * (the maximum of convex call functions is convex; the true prices already satisfy C_T1 <= C_T2).
- */
-const earlier = new Map<string, { T: number; call: (k: number) => number }[]>();
 
 /**
  * Law of S_T under rough Heston from call prices on a strike grid (Breeden-Litzenberger in discrete form): Lewis
@@ -52,7 +53,7 @@ export function roughHestonMarginal(model: RoughHeston, forward: number, T: numb
   if (C[G] > Math.max(TAIL * forward, 2 * tol)) throw new VmotError(`rough-heston law has mass beyond the strike grid (call ${C[G].toExponential(2)} at ${kMax.toFixed(2)}, T = ${T})`);
   C[G] = 0; // below the price accuracy: no mass beyond the grid
   let repair = convexify(C, h);
-  const prior = opts.family === undefined ? [] : (earlier.get(opts.family) ?? []).filter((e) => e.T < T);
+  const prior = (opts.earlier ?? []).filter((e) => e.T < T);
   for (const e of prior) {
     // samples of a convex function on a uniform grid are convex, and the maximum of convex sequences is convex
     for (let j = 0; j <= G; j++) {
@@ -65,7 +66,7 @@ export function roughHestonMarginal(model: RoughHeston, forward: number, T: numb
   }
   if (repair > 1e-4 * forward) throw new VmotError(`rough-heston call prices needed a repair of ${repair.toExponential(2)} (T = ${T}): the Fourier prices are not accurate enough`);
   const law = discreteLaw(model, forward, T, h, C, { priceError: r.error, steps: r.plan.steps, uMax: r.plan.uMax, nodes: r.plan.nodes, repair });
-  if (opts.family !== undefined) earlier.set(opts.family, [...(earlier.get(opts.family) ?? []), { T, call: law.call }]);
+  opts.earlier?.push({ T, call: law.call });
   return law;
 }
 
@@ -142,7 +143,13 @@ export const roughHestonMarginalSchema = roughHestonSchema({
   gridSize: z.number().int().min(100, 'must be at least 100').max(100000, 'must be at most 100000').optional(),
 });
 
-export function buildRoughHestonMarginal(p: z.output<typeof roughHestonMarginalSchema>): RoughHestonMarginal {
+/**
+ * Builds the problem-file marginal; `families` (one map per problem) holds the call functions already built for each
+ * parameter set, so later dates of the same model stay in convex order with the earlier ones.
+ */
+export function buildRoughHestonMarginal(p: z.output<typeof roughHestonMarginalSchema>, families: Map<string, EarlierCalls>): RoughHestonMarginal {
   const { maturity, ...family } = p;
-  return roughHestonMarginal(normalize(p as RoughHestonInput), p.forward, maturity, { gridSize: p.gridSize, family: JSON.stringify(family) });
+  const key = JSON.stringify(family);
+  if (!families.has(key)) families.set(key, []);
+  return roughHestonMarginal(normalize(p as RoughHestonInput), p.forward, maturity, { gridSize: p.gridSize, earlier: families.get(key) });
 }

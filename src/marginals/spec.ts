@@ -1,23 +1,30 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { VmotError } from '../errors.js';
-import { parseWith } from '../schema.js';
+import { VmotError } from '../core/errors.js';
+import { parseWith } from '../core/schema.js';
 import { empiricalMarginal } from './empirical.js';
 import { lognormalMarginal, normalMarginal, uniformMarginal } from './parametric.js';
 import { buildQuotesMarginal, quotesSchema } from './quotes/spec.js';
-import { buildRoughHestonMarginal, roughHestonMarginalSchema } from './rough-heston.js';
+import { buildRoughHestonMarginal, roughHestonMarginalSchema, type EarlierCalls } from './rough-heston.js';
 import type { Marginal } from './types.js';
 
+/** What the marginals of one problem share while they are built; make a new one per problem (newMarginalContext). */
 export interface MarginalContext {
   /** Folder that relative file names in the spec are resolved against (the problem file's folder). */
   baseDir: string;
+  /** Rough Heston call functions built so far, per parameter set (convex order across dates by construction). */
+  roughHeston: Map<string, EarlierCalls>;
+}
+
+export function newMarginalContext(baseDir: string): MarginalContext {
+  return { baseDir, roughHeston: new Map() };
 }
 
 /** One kind of marginal in a problem file: its parameter schema and how to build it. */
 export interface MarginalKind<S extends z.ZodType = z.ZodType> {
   schema: S;
-  build(params: z.output<S>, ctx: MarginalContext, path: string): Marginal;
+  build(params: z.output<S>, ctx: MarginalContext, path: string): Marginal | Promise<Marginal>;
 }
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -67,14 +74,14 @@ const kinds: Record<string, MarginalKind> = {
     },
   }),
   quotes: kind({ schema: quotesSchema, build: (p, ctx, path) => buildQuotesMarginal(p, ctx.baseDir, path) }),
-  'rough-heston': kind({ schema: roughHestonMarginalSchema, build: (p) => buildRoughHestonMarginal(p) }),
+  'rough-heston': kind({ schema: roughHestonMarginalSchema, build: (p, ctx) => buildRoughHestonMarginal(p, ctx.roughHeston) }),
 };
 
 /** Builds the marginal described by `spec`; errors name `path` (e.g. "marginals[1][0]"). */
-export function buildMarginal(spec: unknown, ctx: MarginalContext, path: string): Marginal {
+export async function buildMarginal(spec: unknown, ctx: MarginalContext, path: string): Promise<Marginal> {
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new VmotError('must be an object with a "dist"', path);
   const dist = (spec as { dist?: unknown }).dist;
-  const k = typeof dist === 'string' ? kinds[dist] : undefined;
+  const k = typeof dist === 'string' && Object.hasOwn(kinds, dist) ? kinds[dist] : undefined;
   if (!k) throw new VmotError(`unknown distribution ${JSON.stringify(dist)}; known: ${Object.keys(kinds).join(', ')}`, `${path}.dist`);
   const params = parseWith(k.schema, spec, path);
   return k.build(params, ctx, path);

@@ -1,3 +1,5 @@
+import type { ListedVanillas } from './listed.js';
+
 /** A probability law on the real line, as the solver and the checks need it. */
 export interface Marginal {
   /** Family name as in the problem file ("normal", "lognormal", "uniform", "empirical", ...). */
@@ -14,6 +16,8 @@ export interface Marginal {
   call(strike: number): number;
   /** An interval that holds all but a negligible part (about 1e-9) of the mass. */
   range(): [number, number];
+  /** The listed vanillas the law was built from (quotes marginals), absent otherwise. */
+  readonly listed?: ListedVanillas;
 }
 
 /** Undiscounted put price E[(K-X)^+] by put-call parity. */

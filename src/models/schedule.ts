@@ -1,4 +1,4 @@
-/** Penalty continuation: gamma rises geometrically from gammaStart to gamma over the first `rampFraction` of the steps, then stays. */
+/** Penalty continuation for the penalized dual (Eckstein-Kupper 2021; HLPS23 (4.7)): gamma rises geometrically from gammaStart to gamma over the first `rampFraction` of the steps, then stays. */
 export function penaltyGamma(step: number, steps: number, gammaStart: number, gamma: number, rampFraction: number): number {
   const end = steps * rampFraction;
   return step >= end ? gamma : gammaStart * (gamma / gammaStart) ** (step / end);

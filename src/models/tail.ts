@@ -1,5 +1,5 @@
-import type { NetWeights } from './engine.js';
-import { decodeNets, encodeNets, type Enc } from './checkpoint.js';
+import type { NetWeights } from './engines/contract.js';
+import { decodeNets, encodeNets, type Enc } from './engines/weights.js';
 
 /** Tail of training in a checkpoint: running mean of the weights and the per-step dual values (price units). */
 export interface TailState {

@@ -1,6 +1,6 @@
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
-import { VmotError } from '../errors.js';
-import type { Rng } from '../random.js';
+import { VmotError } from '../core/errors.js';
+import type { Rng } from '../core/random.js';
 
 export interface BergomiComponent {
   weight: number;

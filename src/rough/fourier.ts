@@ -1,7 +1,7 @@
-import { VmotError } from '../errors.js';
+import { VmotError } from '../core/errors.js';
 import { logMgf, type ComplexArray } from './charfn.js';
 import { typicalVariance, type RoughHeston } from './params.js';
-import { gradedGauss } from './quadrature.js';
+import { gradedGauss } from '../math/quadrature.js';
 
 /** How a Fourier integral over [0, uMax] is discretized: truncation, Adams steps, quadrature nodes. */
 export interface FourierPlan {

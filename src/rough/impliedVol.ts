@@ -1,9 +1,10 @@
-import { lognormalMarginal, stdNormalPdf } from '../marginals/parametric.js';
+import { blackCallTotal } from '../math/black.js';
+import { stdNormalPdf } from '../math/normal.js';
 
 /** Black (1976) undiscounted call E[(F e^(sigma sqrt(T) Z - sigma^2 T/2) - K)^+]. */
 export function blackCall(forward: number, strike: number, T: number, sigma: number): number {
   if (sigma <= 0) return Math.max(forward - strike, 0);
-  return lognormalMarginal(forward, sigma * Math.sqrt(T)).call(strike);
+  return blackCallTotal(forward, strike, sigma * Math.sqrt(T));
 }
 
 /**

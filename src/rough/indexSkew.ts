@@ -1,4 +1,4 @@
-import { VmotError } from '../errors.js';
+import { VmotError } from '../core/errors.js';
 
 /** <K^H 1, 1> = sqrt(2H) / ((H + 1/2)(H + 3/2)) for K^H(t,s) = sqrt(2H)(t-s)^(H-1/2) (Friz-Wagenhofer sec. 3). */
 export function kernelPairing(H: number): number {

@@ -1,6 +1,6 @@
 import { Matrix, CholeskyDecomposition } from 'ml-matrix';
-import { VmotError } from '../errors.js';
-import type { Rng } from '../random.js';
+import { VmotError } from '../core/errors.js';
+import type { Rng } from '../core/random.js';
 import { expKernel } from './kernel.js';
 import type { RoughHeston } from './params.js';
 

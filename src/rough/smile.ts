@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { VmotError } from '../errors.js';
-import { parseWith } from '../schema.js';
+import { VmotError } from '../core/errors.js';
+import { readJsonFile } from '../core/files.js';
+import { parseWith } from '../core/schema.js';
 import { forwardCalls, type FourierPlan } from './fourier.js';
 import { impliedVol } from './impliedVol.js';
 import { normalize, roughHestonSchema, type RoughHeston } from './params.js';
@@ -19,13 +19,7 @@ export interface SmileInput {
 }
 
 export function loadSmileParams(file: string): SmileInput {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new VmotError(`cannot read JSON from ${file}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
-  }
-  const p = parseWith(smileParamsSchema, raw, '');
+  const p = parseWith(smileParamsSchema, readJsonFile(file, 'parameter file'), '');
   return { model: normalize(p), spot: p.spot, rate: p.rate, dividend: p.dividend };
 }
 

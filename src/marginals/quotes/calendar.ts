@@ -1,4 +1,4 @@
-import { VmotError } from '../../errors.js';
+import { VmotError } from '../../core/errors.js';
 import { checkConvexOrder, type ConvexOrderReport } from '../convexOrder.js';
 import type { Marginal } from '../types.js';
 import { affineMarginal } from './transform.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { VmotError } from '../../errors.js';
+import { VmotError } from '../../core/errors.js';
 
 /** One option type's quotes: strikes and one price column per expiry (undefined = no quote). */
 export interface PriceTable {

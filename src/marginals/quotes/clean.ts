@@ -1,8 +1,8 @@
-import { VmotError } from '../../errors.js';
+import { VmotError } from '../../core/errors.js';
 import { checkCallPrices } from './arbitrage.js';
 import type { ExpiryQuotes } from './chain.js';
 import type { ParityFit } from './parity.js';
-import { INF, solveQp, type Row } from './qp.js';
+import { INF, type QpSolver, type Row } from './qp.js';
 
 export type OptionType = 'call' | 'put';
 
@@ -41,7 +41,7 @@ const MOVE_REPORT = 1e-4;
  * projects the rest onto no-arbitrage call prices (decreasing, convex, slope in [-D, 0], through (0, D F)) by
  * the tolerance-weighted least-squares QP, reporting every removal and move.
  */
-export function cleanQuotes(q: ExpiryQuotes, fit: ParityFit, field = 'quotes'): CleanedQuotes {
+export function cleanQuotes(q: ExpiryQuotes, fit: ParityFit, solveQp: QpSolver, field = 'quotes'): CleanedQuotes {
   const { forward: F, discount: D } = fit;
   const notes: QuoteNote[] = [];
   const candidates: { option: OptionType; strike: number; quote: number }[] = [];
@@ -74,7 +74,7 @@ export function cleanQuotes(q: ExpiryQuotes, fit: ParityFit, field = 'quotes'): 
   const strikes = kept.map((c) => c.strike);
   const toCall = (c: (typeof kept)[number], price: number) => (c.option === 'put' ? price + D * (F - c.strike) : price);
   const target = kept.map((c) => toCall(c, c.quote));
-  const projected = projectCalls(strikes, target, kept.map((c) => quoteTolerance(c.quote)), D, F, field);
+  const projected = projectCalls(strikes, target, kept.map((c) => quoteTolerance(c.quote)), D, F, solveQp, field);
   const violations = checkCallPrices(strikes, target, D, F);
   const prices = kept.map((c, i) => projected[i] - (c.option === 'put' ? D * (F - c.strike) : 0));
   kept.forEach((c, i) => {
@@ -94,7 +94,7 @@ export function cleanQuotes(q: ExpiryQuotes, fit: ParityFit, field = 'quotes'): 
  * Tolerance-weighted L2 projection min sum ((x_i - c_i)/tol_i)^2 onto call prices that are convex, decreasing and
  * of slope >= -D on 0 = K_0 < K_1 < ... with x_0 = D F fixed (the no-arbitrage cone of Carr-Madan), solved by HiGHS.
  */
-function projectCalls(K: number[], c: number[], tol: number[], D: number, F: number, field: string): number[] {
+function projectCalls(K: number[], c: number[], tol: number[], D: number, F: number, solveQp: QpSolver, field: string): number[] {
   const n = K.length;
   // slope row s_i = (x_{i+1} - x_i) / (K_{i+1} - K_i), i = 0..n-1 with x_0 = D F, K_0 = 0 (constant moved to the bound)
   const slopeRow = (i: number): { idx: number[]; val: number[]; off: number } => {

@@ -1,7 +1,7 @@
-import { VmotError } from '../../errors.js';
+import { VmotError } from '../../core/errors.js';
 import type { Marginal } from '../types.js';
 import type { OptionType } from './clean.js';
-import { INF, solveQp, type Row } from './qp.js';
+import { INF, type QpSolver, type Row } from './qp.js';
 
 /** A density linear between the nodes x_0 < ... < x_N of a grid and zero outside (continuous: f_0 = f_N = 0). */
 export interface GridDensity {
@@ -51,7 +51,7 @@ export interface DensityFitInput {
  * |pricing error| <= tolerance / 2. An LP, solved by HiGHS' simplex (its active-set QP solver failed on some of the
  * AMZN/AAPL expiries with a squared-error / int f''^2 objective).
  */
-export function fitDensity(inp: DensityFitInput, field = 'quotes'): GridDensity {
+export function fitDensity(inp: DensityFitInput, solveQp: QpSolver, field = 'quotes'): GridDensity {
   const { forward: F, discount: D } = inp;
   const N = (inp.nodes ?? 201) - 1;
   const lambda = inp.smoothing ?? 0.1;

@@ -1,4 +1,4 @@
-import { VmotError } from '../../errors.js';
+import { VmotError } from '../../core/errors.js';
 import type { ExpiryQuotes } from './chain.js';
 
 export interface ParityFit {

@@ -3,6 +3,7 @@ import { readPriceTable, selectExpiry, type ExpiryQuotes, type PriceTable } from
 import { cleanQuotes, quoteTolerance, type CleanedQuotes, type OptionType } from './clean.js';
 import { fitDensity, gridDensityMarginal, type GridDensity } from './density.js';
 import { parityForward, type ParityFit } from './parity.js';
+import { qpSolver } from './qp.js';
 
 export interface QuotesOptions {
   /** Known discount factor of the expiry; estimated from parity when absent. */
@@ -33,9 +34,10 @@ export interface ExpiryLaw {
 }
 
 /** Quotes -> parity forward/discount -> cleaned OTM quotes -> smooth Breeden-Litzenberger density -> marginal. */
-export function expiryLaw(q: ExpiryQuotes, opts: QuotesOptions = {}, field = 'quotes'): ExpiryLaw {
+export async function expiryLaw(q: ExpiryQuotes, opts: QuotesOptions = {}, field = 'quotes'): Promise<ExpiryLaw> {
+  const solveQp = await qpSolver();
   const parity = parityForward(q, { discount: opts.discount }, field);
-  const cleaned = cleanQuotes(q, parity, field);
+  const cleaned = cleanQuotes(q, parity, solveQp, field);
   const density = fitDensity(
     {
       strikes: cleaned.strikes,
@@ -47,6 +49,7 @@ export function expiryLaw(q: ExpiryQuotes, opts: QuotesOptions = {}, field = 'qu
       nodes: opts.nodes,
       smoothing: opts.smoothing,
     },
+    solveQp,
     field,
   );
   const marginal = gridDensityMarginal(density, `quotes(${q.expiry.calls}, F=${parity.forward.toFixed(3)})`);
@@ -62,7 +65,7 @@ export function expiryLaw(q: ExpiryQuotes, opts: QuotesOptions = {}, field = 'qu
 }
 
 /** Reads the two files (CSV or JSON) and builds the law of the expiry `column`. */
-export function expiryLawFromFiles(calls: string | PriceTable, puts: string | PriceTable, column: string, opts: QuotesOptions = {}, field = 'quotes'): ExpiryLaw {
+export function expiryLawFromFiles(calls: string | PriceTable, puts: string | PriceTable, column: string, opts: QuotesOptions = {}, field = 'quotes'): Promise<ExpiryLaw> {
   const c = typeof calls === 'string' ? readPriceTable(calls) : calls;
   const p = typeof puts === 'string' ? readPriceTable(puts) : puts;
   return expiryLaw(selectExpiry(c, p, column, `${field}.column`), opts, field);

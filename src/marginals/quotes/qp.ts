@@ -1,9 +1,4 @@
-import highsModule from 'highs';
-
-// types.d.ts is read as CommonJS (loader under .default) while Node loads build/highs.mjs (loader as default export)
-const loadHighs: typeof highsModule.default = typeof highsModule === 'function' ? highsModule : highsModule.default;
-// HiGHS loads asynchronously once (top-level await); its solves are synchronous, so marginals build synchronously.
-const highs = await loadHighs();
+import { highsRuntime, type Highs } from '../../math/highs.js';
 
 /** A sparse linear row lo <= sum val[k] x[idx[k]] <= hi. */
 export interface Row {
@@ -24,7 +19,8 @@ export interface Qp {
   rows: Row[];
 }
 
-export const INF = highs.infinity;
+/** An absent bound (HiGHS reads IEEE infinity as its infinity). */
+export const INF = Infinity;
 
 /** Sums repeated column indices of a sparse vector (HiGHS rejects duplicates). */
 function merge(idx: number[], val: number[]): Map<number, number> {
@@ -33,8 +29,17 @@ function merge(idx: number[], val: number[]): Map<number, number> {
   return m;
 }
 
+/** A QP solver: x, or undefined if the problem is infeasible or the solve fails. */
+export type QpSolver = (p: Qp) => Float64Array | undefined;
+
+/** The QP solver on the process's HiGHS runtime (loaded on first use); its solves are synchronous. */
+export async function qpSolver(): Promise<QpSolver> {
+  const highs = await highsRuntime();
+  return (p) => solveQp(highs, p);
+}
+
 /** Solves a convex QP (an LP when `hessian` is empty) by HiGHS; returns x, or undefined if it is infeasible or the solve fails. */
-export function solveQp(p: Qp): Float64Array | undefined {
+function solveQp(highs: Highs, p: Qp): Float64Array | undefined {
   const starts = [0];
   const indices: number[] = [];
   const values: number[] = [];

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { VmotError } from '../../errors.js';
-import { listedFromQuotes } from '../../hedge/strip.js';
+import { VmotError } from '../../core/errors.js';
+import { listedFromQuotes } from '../listed.js';
 import type { Marginal } from '../types.js';
 import { readPriceTable, selectExpiry } from './chain.js';
 import { parityForward } from './parity.js';
@@ -34,7 +34,7 @@ export const quotesSchema = z
 export type QuotesSpec = z.output<typeof quotesSchema>;
 
 /** Builds the `quotes` marginal of a problem file; `path` names the field in errors (e.g. "marginals[0][1]"). */
-export function buildQuotesMarginal(p: QuotesSpec, baseDir: string, path: string): Marginal {
+export async function buildQuotesMarginal(p: QuotesSpec, baseDir: string, path: string): Promise<Marginal> {
   const table = (name: 'calls' | 'puts') => {
     try {
       return readPriceTable(resolve(baseDir, p[name]));
@@ -44,7 +44,7 @@ export function buildQuotesMarginal(p: QuotesSpec, baseDir: string, path: string
   };
   const calls = table('calls');
   const puts = table('puts');
-  const law = expiryLaw(selectExpiry(calls, puts, p.column, `${path}.column`), { discount: p.discount, smoothing: p.smoothing }, path);
+  const law = await expiryLaw(selectExpiry(calls, puts, p.column, `${path}.column`), { discount: p.discount, smoothing: p.smoothing }, path);
   let shift = 0;
   let label = `quotes(${law.expiry.calls}, F=${law.parity.forward.toFixed(3)}`;
   if (p.shiftMeanTo !== undefined) {
@@ -60,5 +60,5 @@ export function buildQuotesMarginal(p: QuotesSpec, baseDir: string, path: string
   const name = p.scale === 'price' ? label : `return vs ${p.reference} of ${label}`;
   const m = shift === 0 && p.scale === 'price' ? law.marginal : affineMarginal(law.marginal, units.scale, units.scale * shift + units.shift, name);
   // the listed vanillas (priced at the quotes by the hedge export) belong to the unshifted law only
-  return shift === 0 ? Object.assign(m, { listed: listedFromQuotes(law.cleaned, law.parity.discount, law.parity.forward, units) }) : m;
+  return shift === 0 ? { ...m, listed: listedFromQuotes(law.cleaned, law.parity.discount, law.parity.forward, units) } : m;
 }

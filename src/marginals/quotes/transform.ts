@@ -1,6 +1,6 @@
 import type { Marginal } from '../types.js';
 
-/** The law of Y = scale * X + shift (scale > 0): price -> return units, or a mean shift. */
+/** The law of Y = scale * X + shift (scale > 0): price -> return units, or a mean shift (convex order is preserved, Strassen 1965). */
 export function affineMarginal(m: Marginal, scale: number, shift: number, label: string): Marginal {
   const to = (x: number) => scale * x + shift;
   const from = (y: number) => (y - shift) / scale;

@@ -1,0 +1,151 @@
+import type { Rng } from '../core/random.js';
+import { stdNormalQuantile } from '../math/normal.js';
+import type { Marginal } from '../marginals/types.js';
+import { sd } from '../marginals/types.js';
+import type { FirstDateMap, FormulationKind } from '../problem/formulation.js';
+import type { PathFn } from '../problem/payoffs/types.js';
+import type { LossBatch, NetSpec } from './engines/contract.js';
+import { comonotoneRows, quantileLevels } from './sampler.js';
+
+/** What one network stands for in the dual (2.8)-(2.9) or its reduced form (4.5)-(4.6). */
+export interface NetRole {
+  /** phi: static potential of asset `asset` at `date` (psi for dates > 0); phi0: reduced first-date potential phi~(u); h: holding between `date` and `date + 1`. */
+  kind: 'phi' | 'phi0' | 'h';
+  date: number;
+  asset: number;
+}
+
+export interface Dual {
+  kind: FormulationKind;
+  map?: FirstDateMap;
+  roles: NetRole[];
+  specs: NetSpec[];
+  integralWeights: number[];
+  /**
+   * Draws n points of theta (independent coupling of the quantile variables) and builds the loss batch;
+   * with grid > 0 the levels of each variable are stratified on that many cells (quantileLevels).
+   */
+  sample(n: number, rng: Rng, grid?: number): { batch: LossBatch; cost: Float64Array };
+  /** Inputs of scalar network k at quantile levels u (for the integrals of the static potentials). */
+  scalarInputs(k: number, u: Float64Array): Float32Array;
+}
+
+/** Cost as the engine sees it: (sign * c - shift) / scale. */
+export interface CostScaling {
+  sign: 1 | -1;
+  shift: number;
+  scale: number;
+}
+
+export interface DualSetup {
+  marginals: Marginal[][];
+  payoff: PathFn;
+  hidden: number[];
+  scaling: CostScaling;
+  /** Default grid of sample(): stratification cells per quantile variable, 0 for independent uniforms. */
+  grid?: number;
+  /** Full form: share of theta's rows whose first-date levels are comonotone (training.thetaComonotone). */
+  comonotoneShare?: number;
+}
+
+/**
+ * Builds the neural dual. Full form (2.8)-(2.9) for T dates: phi_{t,i}(s_ti) for every date and asset,
+ * h_{t,i}(s_0..s_t) (s_{t+1,i} - s_{t,i}). Reduced form (4.5)-(4.6): date 0 is u -> (F_{0,i}^-1(u))_i,
+ * one phi~(u), holdings h_{0,i}(u) and, for T > 2, h_{t,i}(u, s_1..s_t).
+ * Network inputs are prices standardized by each marginal's mean and sd (u enters as its normal score);
+ * h's multiplier is the increment divided by the later marginal's sd.
+ */
+export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDateMap = 'monotone'): Dual {
+  const { marginals, payoff, hidden, scaling } = setup;
+  const T = marginals.length;
+  const d = marginals[0].length;
+  const mean = marginals.map((row) => row.map((m) => m.mean));
+  const scale = marginals.map((row) => row.map((m) => sd(m)));
+  const roles: NetRole[] = [];
+  const inputsOf: number[] = [];
+  const reduced = kind === 'reduced';
+  const first = reduced ? 1 : 0;
+  if (reduced) (roles.push({ kind: 'phi0', date: 0, asset: -1 }), inputsOf.push(1));
+  for (let t = first; t < T; t++) for (let i = 0; i < d; i++) (roles.push({ kind: 'phi', date: t, asset: i }), inputsOf.push(1));
+  for (let t = 0; t + 1 < T; t++)
+    for (let i = 0; i < d; i++) (roles.push({ kind: 'h', date: t, asset: i }), inputsOf.push(reduced ? 1 + t * d : (t + 1) * d));
+  const specs = inputsOf.map((inputs) => ({ inputs, hidden }));
+  const integralWeights = roles.map((r) => (r.kind === 'h' ? 0 : 1));
+  const antitone = reduced && map === 'antitone';
+
+  // quantile variables: reduced form u0 then (t >= 1, i); full form every (t, i)
+  const variables = reduced ? 1 + (T - 1) * d : T * d;
+  const varOf = (t: number, i: number) => (reduced ? 1 + (t - 1) * d + i : t * d + i);
+
+  const sample = (n: number, rng: Rng, grid = setup.grid ?? 0) => {
+    const levels = Array.from({ length: variables }, (_, v) => quantileLevels(n, grid, rng.child(`u${v}`)));
+    if (!reduced) comonotoneRows(levels.slice(0, d), Math.round(n * (setup.comonotoneShare ?? 0)), grid > 0);
+    const s = new Float64Array(T * d);
+    const z = new Float64Array(T * d);
+    const inputs = inputsOf.map((k) => new Float32Array(n * k));
+    const multipliers = roles.map((r) => (r.kind === 'h' ? new Float32Array(n) : null));
+    const raw = new Float64Array(n);
+    const cost = new Float32Array(n);
+    // prices and normal scores per distinct level (one quantile call per level, not per row)
+    const price = levels.map((l, v) =>
+      l.u.map((u) => {
+        if (reduced && v === 0) return u;
+        const t = reduced ? 1 + Math.floor((v - 1) / d) : Math.floor(v / d);
+        const i = reduced ? (v - 1) % d : v % d;
+        return marginals[t][i].quantile(u);
+      }),
+    );
+    const firstDate = reduced ? marginals[0].map((m, i) => levels[0].u.map((u) => m.quantile(antitone && i === 1 ? 1 - u : u))) : [];
+    const score = reduced ? levels[0].u.map((u) => stdNormalQuantile(u)) : new Float64Array(0);
+    const scalarGroup = (r: NetRole) => {
+      if (r.kind !== 'phi') return { values: Float32Array.from(score), index: levels[0].index };
+      const v = varOf(r.date, r.asset);
+      return { values: Float32Array.from(price[v], (p) => (p - mean[r.date][r.asset]) / scale[r.date][r.asset]), index: levels[v].index };
+    };
+    for (let b = 0; b < n; b++) {
+      let zu = 0;
+      if (reduced) {
+        const j = levels[0].index[b];
+        zu = score[j];
+        for (let i = 0; i < d; i++) s[i] = firstDate[i][j];
+      }
+      for (let t = first; t < T; t++)
+        for (let i = 0; i < d; i++) {
+          const v = varOf(t, i);
+          s[t * d + i] = price[v][levels[v].index[b]];
+        }
+      for (let t = 0; t < T; t++) for (let i = 0; i < d; i++) z[t * d + i] = (s[t * d + i] - mean[t][i]) / scale[t][i];
+      for (let k = 0; k < roles.length; k++) {
+        const r = roles[k];
+        const x = inputs[k];
+        if (r.kind === 'phi0') x[b] = zu;
+        else if (r.kind === 'phi') x[b] = z[r.date * d + r.asset];
+        else {
+          const w = inputsOf[k];
+          const o = b * w;
+          if (reduced) {
+            x[o] = zu;
+            for (let j = 0; j < r.date * d; j++) x[o + 1 + j] = z[d + j];
+          } else for (let j = 0; j < w; j++) x[o + j] = z[j];
+          multipliers[k]![b] = (s[(r.date + 1) * d + r.asset] - s[r.date * d + r.asset]) / scale[r.date + 1][r.asset];
+        }
+      }
+      raw[b] = payoff(s);
+      cost[b] = (scaling.sign * raw[b] - scaling.shift) / scaling.scale;
+    }
+    // scalar networks on a grid: their distinct inputs and row indices, so the engine need not search for repeats
+    const groups = grid > 0 ? roles.map((r, k) => (inputsOf[k] === 1 ? scalarGroup(r) : null)) : undefined;
+    return { batch: { size: n, inputs, multipliers, cost, groups }, cost: raw };
+  };
+
+  const scalarInputs = (k: number, u: Float64Array) => {
+    const r = roles[k];
+    if (r.kind === 'h' && inputsOf[k] !== 1) throw new Error(`network ${k} is not scalar`);
+    const out = new Float32Array(u.length);
+    for (let j = 0; j < u.length; j++)
+      out[j] = r.kind === 'phi' ? (marginals[r.date][r.asset].quantile(u[j]) - mean[r.date][r.asset]) / scale[r.date][r.asset] : stdNormalQuantile(u[j]);
+    return out;
+  };
+
+  return { kind, map: reduced ? map : undefined, roles, specs, integralWeights, sample, scalarInputs };
+}

@@ -1,0 +1,84 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import type { Kernel } from './fused-step.js';
+
+/** Kernel flavours, fastest first: relaxed-SIMD FMA, plain SIMD128, plain TypeScript loops. */
+export type KernelKind = 'relaxed-simd' | 'simd' | 'ts';
+export const KERNEL_KINDS: KernelKind[] = ['relaxed-simd', 'simd', 'ts'];
+
+/** Maximum size of the shared memory in 64 KiB pages (1 GiB); assembly/kernel.ts is compiled with the same bound. */
+export const MAX_PAGES = 16384;
+
+/** The compiled kernel of one flavour (built from assembly/kernel.ts by `npm run build:wasm`), or undefined if absent. */
+function wasmFile(kind: 'relaxed-simd' | 'simd'): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) {
+      const file = join(dir, 'build', `kernel-${kind}.wasm`);
+      return existsSync(file) ? file : undefined;
+    }
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/**
+ * Compiles the best kernel flavour not faster than `max` that this runtime accepts. Relaxed SIMD
+ * needs V8's --experimental-wasm-relaxed-simd on Node 20; it is switched on here when needed.
+ */
+export function compileKernel(max: KernelKind = 'relaxed-simd'): { kind: KernelKind; module?: WebAssembly.Module } {
+  for (const kind of KERNEL_KINDS.slice(KERNEL_KINDS.indexOf(max))) {
+    if (kind === 'ts') return { kind };
+    const file = wasmFile(kind);
+    if (!file) continue;
+    const bytes = readFileSync(file);
+    if (kind === 'relaxed-simd' && !WebAssembly.validate(bytes)) setFlagsFromString('--experimental-wasm-relaxed-simd');
+    if (WebAssembly.validate(bytes)) return { kind, module: new WebAssembly.Module(bytes) };
+  }
+  return { kind: 'ts' };
+}
+
+/** Instantiates a compiled kernel on `memory`, or the plain TypeScript kernel when there is no module. */
+export function instantiateKernel(module: WebAssembly.Module | undefined, memory: WebAssembly.Memory): Kernel {
+  if (!module) return tsKernel(memory);
+  return new WebAssembly.Instance(module, { env: { memory, abort: () => undefined } }).exports as unknown as Kernel;
+}
+
+/** The primitives of assembly/kernel.ts in plain TypeScript loops (same semantics, no SIMD): GEMM with bias and ReLU mask, Adam (Kingma-Ba 2015), transpose. */
+function tsKernel(memory: WebAssembly.Memory): Kernel {
+  const heap = () => new Float32Array(memory.buffer);
+  return {
+    gemm(rows, kdim, n, a, rs, cs, b, c, bias, mask, relu) {
+      const f = heap();
+      [a, b, c, bias, mask] = [a / 4, b / 4, c / 4, bias / 4, mask / 4];
+      for (let r = 0; r < rows; r++) {
+        const cr = c + r * n;
+        if (bias) for (let j = 0; j < n; j++) f[cr + j] = f[bias + j];
+        for (let k = 0; k < kdim; k++) {
+          const s = f[a + r * rs + k * cs];
+          const bk = b + k * n;
+          for (let j = 0; j < n; j++) f[cr + j] += s * f[bk + j];
+        }
+        if (mask || relu) for (let j = 0; j < n; j++) if (!(f[(mask ? mask + r * n : cr) + j] > 0)) f[cr + j] = 0;
+      }
+    },
+    adam(p, m, v, g, parts, stride, count, alpha, b1, b2, eps) {
+      const f = heap();
+      [p, m, v, g, stride] = [p / 4, m / 4, v / 4, g / 4, stride / 4];
+      for (let i = 0; i < count; i++) {
+        let gi = 0;
+        for (let t = 0; t < parts; t++) gi += f[g + t * stride + i];
+        f[m + i] = b1 * f[m + i] + (1 - b1) * gi;
+        f[v + i] = b2 * f[v + i] + (1 - b2) * gi * gi;
+        f[p + i] -= (alpha * f[m + i]) / (Math.sqrt(f[v + i]) + eps);
+      }
+    },
+    transpose(src, dst, rows, cols) {
+      const f = heap();
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) f[dst / 4 + j * rows + i] = f[src / 4 + i * cols + j];
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { Progress, StopFlag } from '../core/progress.js';
+import type { BoundSide } from '../problem/formulation.js';
+import type { Problem } from '../problem/problem.js';
+import type { BoundResult } from './result.js';
+
+/** What the caller controls of one solve. */
+export interface SolveContext {
+  /** Folder for checkpoints and finished results: a rerun reuses finished bounds and resumes an interrupted one. */
+  workDir?: string;
+  onProgress?: (p: Progress) => void;
+  /** Set to true (SIGINT, SIGTERM) to stop after the current step with a checkpoint saved. */
+  stop?: StopFlag;
+  /** Solver-specific options (e.g. the LP's atoms), validated by the solver; errors name the field. */
+  options?: Record<string, unknown>;
+}
+
+/**
+ * The solver seam: (problem, side, context) -> BoundResult. A solver is a folder under src/solvers with one object of
+ * this type, and one line in registry.ts; solveAll, the text and JSON reports, plots and comparisons then work for it.
+ */
+export interface Solver<D = unknown> {
+  /** Registry name, as on the command line (--method) and in result file names. */
+  readonly name: string;
+  solve(problem: Problem, side: BoundSide, ctx: SolveContext): Promise<BoundResult<D>>;
+  /** Solver-specific facts for the text summary, one line each. */
+  summary(r: BoundResult<D>): string[];
+  /** The details in summaries (--json, <solver>-result.json); default: as they are. */
+  detailsJson?(d: D): unknown;
+  /** Lossless JSON form of the details for the per-bound result files that let a rerun reuse a finished bound. */
+  store?: { encode(d: D): unknown; decode(raw: unknown): D };
+}

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { VmotError } from '../../src/core/errors.js';
+import { logMgf } from '../../src/rough/charfn.js';
+import { forwardCalls } from '../../src/rough/fourier.js';
+import { blackCall, impliedVol } from '../../src/rough/impliedVol.js';
+import { normalize, roughHestonFields } from '../../src/rough/params.js';
+import { computeSmile, loadSmileParams } from '../../src/rough/smile.js';
+import { parseWith } from '../../src/core/schema.js';
+
+const ref = JSON.parse(readFileSync(new URL('../fixtures/reference/rough-heston-quantlib.json', import.meta.url), 'utf8'));
+const standard = normalize({ parametrization: 'standard', H: 0.1, nu: 0.4, rho: -0.7, kappa: 0.3, theta: 0.04, v0: 0.04 });
+
+describe('rough Heston Fourier pricing', () => {
+  it('matches the QuantLib reference prices within 5e-4 at T = 0.25, 1, 2', () => {
+    const input = loadSmileParams('examples/rough-heston-quantlib.json');
+    expect(input.spot).toBe(ref.params.S0);
+    for (const T of ['0.25', '1', '2']) {
+      const strikes = Object.keys(ref.calls[T]).map(Number);
+      const smile = computeSmile(input, Number(T), strikes, { tol: 2e-4 });
+      smile.rows.forEach((r) => {
+        const want = ref.calls[T][String(r.strike)];
+        console.log(`T=${T} K=${r.strike}: ${r.call.toFixed(6)} vs QuantLib ${want} (diff ${(r.call - want).toExponential(2)}; ${smile.plan.steps} Adams steps, u_max ${smile.plan.uMax.toFixed(1)})`);
+        expect(Math.abs(r.call - want)).toBeLessThan(5e-4);
+      });
+    }
+  });
+
+  it('the El Euch-Rosenbaum parametrization (lambda, nu) equals the standard one with kappa = lambda, nu_std = lambda nu', () => {
+    const eer = loadSmileParams('examples/rough-heston-eer.json');
+    expect(eer.model.nu).toBeCloseTo(0.4, 12);
+    expect(eer.model.kappa).toBe(0.3);
+    const a = forwardCalls(eer.model, 1, 100, [80, 100, 120], { tol: 1e-3, steps: 200, uMax: 60 }).calls;
+    const b = forwardCalls(standard, 1, 100, [80, 100, 120], { tol: 1e-3, steps: 200, uMax: 60 }).calls;
+    a.forEach((x, i) => expect(x).toBeCloseTo(b[i], 12));
+  });
+
+  it('a forward-variance curve equal to v0 everywhere gives the (v0, theta = v0) prices', () => {
+    const curve = normalize({ parametrization: 'standard', H: 0.1, nu: 0.4, rho: -0.7, kappa: 0.3, forwardVariance: { times: [0, 0.5, 2], values: [0.04, 0.04, 0.04] } });
+    const flat = normalize({ parametrization: 'standard', H: 0.1, nu: 0.4, rho: -0.7, kappa: 0.3, v0: 0.04, theta: 0.04 });
+    const opts = { tol: 1e-3, steps: 800, uMax: 60 };
+    const a = forwardCalls(curve, 1, 100, [80, 100, 120], opts).calls;
+    const b = forwardCalls(flat, 1, 100, [80, 100, 120], opts).calls;
+    a.forEach((x, i) => expect(Math.abs(x - b[i])).toBeLessThan(2e-5));
+  });
+
+  it('H = 1/2 reproduces the classical Heston characteristic function (closed form)', () => {
+    const p = { kappa: 1.5, theta: 0.05, v0: 0.03, nu: 0.5, rho: -0.6 };
+    const model = normalize({ parametrization: 'standard', H: 0.5, ...p });
+    const T = 1;
+    const us = [0.5, 2, 5, 10];
+    const L = logMgf(model, T, { re: new Float64Array(us.length), im: Float64Array.from(us) }, 2000);
+    us.forEach((u, j) => {
+      // Heston (1993) in the "little trap" form (Albrecher et al. 2007), log E[exp(i u X_T)] of X_T = log(S_T/F)
+      const c = (re: number, im: number) => ({ re, im });
+      const mul = (a: { re: number; im: number }, b: { re: number; im: number }) => c(a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re);
+      const div = (a: { re: number; im: number }, b: { re: number; im: number }) => {
+        const d = b.re * b.re + b.im * b.im;
+        return c((a.re * b.re + a.im * b.im) / d, (a.im * b.re - a.re * b.im) / d);
+      };
+      const cexp = (a: { re: number; im: number }) => c(Math.exp(a.re) * Math.cos(a.im), Math.exp(a.re) * Math.sin(a.im));
+      const clog = (a: { re: number; im: number }) => c(Math.log(Math.hypot(a.re, a.im)), Math.atan2(a.im, a.re));
+      const csqrt = (a: { re: number; im: number }) => {
+        const r = Math.sqrt(Math.hypot(a.re, a.im));
+        const t = Math.atan2(a.im, a.re) / 2;
+        return c(r * Math.cos(t), r * Math.sin(t));
+      };
+      const b = c(p.kappa, -p.rho * p.nu * u); // kappa - i rho nu u
+      const d = csqrt(c(b.re * b.re - b.im * b.im + p.nu * p.nu * u * u, 2 * b.re * b.im + p.nu * p.nu * u));
+      const bm = c(b.re - d.re, b.im - d.im);
+      const g = div(bm, c(b.re + d.re, b.im + d.im));
+      const e = cexp(c(-d.re * T, -d.im * T));
+      const one = c(1, 0);
+      const ge = mul(g, e);
+      const D = mul(div(bm, c(p.nu * p.nu, 0)), div(c(1 - e.re, -e.im), c(1 - ge.re, -ge.im)));
+      const lg = clog(div(c(1 - ge.re, -ge.im), c(one.re - g.re, -g.im)));
+      const C = c((p.kappa * p.theta) / (p.nu * p.nu) * (bm.re * T - 2 * lg.re), (p.kappa * p.theta) / (p.nu * p.nu) * (bm.im * T - 2 * lg.im));
+      expect(L.re[j]).toBeCloseTo(C.re + p.v0 * D.re, 5);
+      expect(L.im[j]).toBeCloseTo(C.im + p.v0 * D.im, 5);
+    });
+  });
+
+  it('is a martingale: E[S_T] = F (log-MGF at w = 1 vanishes) and the MGF at 0 is 1', () => {
+    const L = logMgf(standard, 1, { re: Float64Array.of(0, 1), im: Float64Array.of(0, 0) }, 200);
+    expect(Math.abs(L.re[0])).toBeLessThan(1e-14);
+    expect(Math.abs(L.re[1])).toBeLessThan(1e-12);
+  });
+
+  it('Black-Scholes implied volatility inverts Black prices, and rejects arbitrageable prices', () => {
+    for (const [K, s] of [[60, 0.35], [100, 0.2], [150, 0.15], [100, 1.5]]) {
+      expect(impliedVol(100, K, 0.7, blackCall(100, K, 0.7, s))).toBeCloseTo(s, 10);
+    }
+    expect(impliedVol(100, 90, 1, 9.5)).toBeNaN();
+    expect(impliedVol(100, 90, 1, 100.5)).toBeNaN();
+  });
+
+  it('reports non-convergence and non-finite characteristic functions instead of returning numbers', () => {
+    expect(() => forwardCalls(standard, 1, 100, [100], { tol: 1e-13, maxSteps: 400 })).toThrow(/did not converge/);
+    expect(() => forwardCalls(standard, 1, 100, [100], { tol: 1e-3, uMax: 2000, steps: 16, maxSteps: 64 })).toThrow(/not finite/);
+    expect(() => forwardCalls(standard, 1, 100, [100, -5], { tol: 1e-3 })).toThrow(VmotError);
+  });
+
+  it('rejects inconsistent parameter files, naming the field', () => {
+    expect(() => parseWith(roughHestonFields, { parametrization: 'standard', H: 0.1, nu: 0.4, rho: -0.7, v0: 0.04, theta: 0.04, forwardVariance: 0.04 }, 'p')).toThrow(/p.forwardVariance/);
+    expect(() => parseWith(roughHestonFields, { parametrization: 'standard', H: 0.7, nu: 0.4, rho: -0.7, v0: 0.04, theta: 0.04 }, 'p')).toThrow(/p.H: must be in \(0, 0.5\]/);
+    expect(() => parseWith(roughHestonFields, { parametrization: 'el-euch-rosenbaum', H: 0.1, nu: 0.4, rho: -0.7, v0: 0.04, theta: 0.04 }, 'p')).toThrow(/p.lambda/);
+    expect(() => parseWith(roughHestonFields, { parametrization: 'standard', H: 0.1, nu: 0.4, rho: -0.7, v0: 0.04 }, 'p')).toThrow(/p.theta/);
+  });
+});
