@@ -14,7 +14,6 @@ export interface SolverEntry {
 export const SOLVERS: readonly SolverEntry[] = [
   { name: 'neural', description: 'penalized neural dual (Eckstein-Kupper), which also gives the hedge', load: async () => (await import('./neural/index.js')).neuralSolver },
   { name: 'lp', description: 'discretized VMOT solved exactly as a linear program by HiGHS', load: async () => (await import('./lp/index.js')).lpSolver },
-  { name: 'independent', description: 'toy: E[c] under the independent coupling', load: async () => (await import('./independent/index.js')).independentSolver },
 ];
 
 export const solverNames = (): string[] => SOLVERS.map((s) => s.name);
