@@ -14,4 +14,5 @@ export type { BoundResult, SolveReport } from './solvers/result.js';
 export type { Solver, SolveContext } from './solvers/solver.js';
 export { SOLVERS, loadSolver } from './solvers/registry.js';
 export { solveAll } from './solvers/solve.js';
-export { references, gaussianQuadraticExact, couplingValue, independentValue } from './solvers/references.js';
+export { references, gaussianQuadraticExact, independentValue } from './solvers/references.js';
+export { couplingValue } from './problem/couplings.js';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { intArg, positiveArg } from './args.js';
 import { Interrupted, VmotError } from '../core/errors.js';
 import { writeJsonAtomic } from '../core/files.js';
 import type { StopFlag } from '../core/progress.js';
@@ -9,11 +10,7 @@ import type { NeuralDetails } from '../solvers/neural/index.js';
 import type { SolveReport } from '../solvers/result.js';
 import { progressReporter } from './progress.js';
 
-export const intArg = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be an integer, got "${v}"`);
-  return n;
-};
+const atomsArg = (v: string): number | 'auto' => (v === 'auto' ? 'auto' : intArg('--atoms')(v));
 
 /** --method: one solver of the registry, or "both" (neural and lp side by side). */
 const methodArg = (v: string): string[] => {
@@ -30,7 +27,9 @@ interface BoundsOptions {
   quiet?: boolean;
   hedge?: string;
   method: string[];
-  atoms?: number;
+  atoms?: number | 'auto';
+  lpTol?: number;
+  lpTime?: number;
 }
 
 export function boundsCommand(): Command {
@@ -44,7 +43,9 @@ export function boundsCommand(): Command {
     .option('--quiet', 'no progress output')
     .option('--hedge <dir>', "export each bound's hedge (hedge.json, TF.js models, strips, shortfall report) to DIR/<side>/")
     .option('--method <m>', `solver: ${solverNames().join(', ')}, or both (neural and lp side by side)`, methodArg, ['neural'])
-    .option('--atoms <n>', 'LP atoms per asset and date (default: the most within 40000 LP columns)', intArg('--atoms'))
+    .option('--atoms <n>', 'LP atoms per asset and date (default: the most within 40000 LP columns), or "auto": refine until the error is below --lp-tol', atomsArg)
+    .option('--lp-tol <x>', 'with --atoms auto: relative discretization error to reach (default 0.005)', positiveArg('--lp-tol'))
+    .option('--lp-time <s>', 'with --atoms auto: seconds for all LP solves of one bound (default 600)', positiveArg('--lp-time'))
     .action(async (file: string, o: BoundsOptions) => {
       if (o.hedge && !o.method.includes('neural')) throw new VmotError('exports the neural hedge; use --method neural or both (the LP potentials are in lp-<side>.json in --out)', '--hedge');
       const problem = await loadProblem(file, { seed: o.seed, steps: o.steps });
@@ -58,7 +59,9 @@ export function boundsCommand(): Command {
         stop.requested = true;
       };
       process.once('SIGINT', onSignal);
-      const options: Record<string, Record<string, unknown>> = { lp: o.atoms === undefined ? {} : { atoms: o.atoms } };
+      const lp = { atoms: o.atoms, target: o.lpTol, timeLimit: o.lpTime };
+      const options: Record<string, Record<string, unknown>> = { lp: Object.fromEntries(Object.entries(lp).filter(([, v]) => v !== undefined)) };
+      if ((o.lpTol !== undefined || o.lpTime !== undefined) && o.atoms !== 'auto') throw new VmotError('applies to --atoms auto only', o.lpTol !== undefined ? '--lp-tol' : '--lp-time');
       const reports: SolveReport[] = [];
       try {
         for (const name of o.method) {

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { positiveArg } from './args.js';
 import { VmotError } from '../core/errors.js';
 import { checkSviButterfly, type SviButterflyReport } from '../marginals/quotes/arbitrage.js';
 import { checkCalendar } from '../marginals/quotes/calendar.js';
@@ -19,12 +20,6 @@ interface Options {
   json?: boolean;
   svi?: number[];
 }
-
-const positiveArg = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError(`${name} must be a positive number, got "${v}"`);
-  return n;
-};
 
 const sviArg = (v: string) => {
   const p = v.split(',').map(Number);

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { positiveArg } from './args.js';
 import { writeLineChart } from '../report/plot.js';
 import { computeSmile, loadSmileParams } from '../rough/smile.js';
 
@@ -15,12 +16,6 @@ export function parseStrikes(v: string): number[] {
   if (bad >= 0) throw new InvalidArgumentError(`--strikes must be positive numbers, got "${v.split(',')[bad]}"`);
   return ks;
 }
-
-const positiveArg = (name: string) => (v: string) => {
-  const x = Number(v);
-  if (!(x > 0) || !Number.isFinite(x)) throw new InvalidArgumentError(`${name} must be a positive number, got "${v}"`);
-  return x;
-};
 
 export function smileCommand(): Command {
   return new Command('smile')

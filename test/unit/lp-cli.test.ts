@@ -43,6 +43,22 @@ describe('vmot bounds --method lp', () => {
     expect(again.upper.seconds).toBe(res.upper.seconds);
   });
 
+  it('--atoms auto refines to --lp-tol and reports the grids and what stopped it; --lp-tol alone is refused', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'vmot-lp-auto-'));
+    let text = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((text += String(s)), true));
+    await boundsCommand().parseAsync(['examples/basket-call-d2.json', '--method', 'lp', '--atoms', 'auto', '--lp-tol', '0.02', '--json', '--out', out], { from: 'user' });
+    const res = JSON.parse(text);
+    for (const side of ['upper', 'lower']) {
+      const b = res[side];
+      expect(b.details.stoppedBy).toBe('target');
+      expect(b.error).toBeLessThanOrEqual(0.02 * Math.abs(b.value));
+      expect(b.details.grids.length).toBeGreaterThanOrEqual(3);
+      expect(b.details.grids.at(-1).atoms).toBe(b.details.atoms[1][0]);
+    }
+    await expect(boundsCommand().parseAsync(['examples/basket-call-d2.json', '--method', 'lp', '--lp-tol', '0.02'], { from: 'user' })).rejects.toThrow(/--lp-tol: applies to --atoms auto only/);
+  });
+
   it('rejects an unknown method naming --method', async () => {
     const cmd = boundsCommand().exitOverride().configureOutput({ writeErr: () => undefined });
     await expect(cmd.parseAsync(['examples/gaussian-d2.json', '--method', 'simplex'], { from: 'user' })).rejects.toThrow(/--method must be one of neural, lp, both/);

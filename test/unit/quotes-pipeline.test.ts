@@ -11,7 +11,8 @@ import { quoteTolerance } from '../../src/marginals/quotes/clean.js';
 import { parityForward } from '../../src/marginals/quotes/parity.js';
 import { expiryLaw, expiryLawFromFiles, type ExpiryLaw } from '../../src/marginals/quotes/pipeline.js';
 import { buildProblem, loadProblem } from '../../src/problem/problem.js';
-import { couplingValue, independentValue } from '../../src/solvers/references.js';
+import { couplingValue } from '../../src/problem/couplings.js';
+import { independentValue } from '../../src/solvers/references.js';
 
 // Synthetic chain: lognormal law with forward 100, total volatility 0.25, discount 0.98, plus planted defects.
 const F = 100;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadProblem } from '../../src/problem/problem.js';
 import { neuralSolver } from '../../src/solvers/neural/index.js';
-import { couplingValue } from '../../src/solvers/references.js';
+import { couplingValue } from '../../src/problem/couplings.js';
 import { solveAll } from '../../src/solvers/solve.js';
 
 describe('VMOT problem with rough-Heston marginals (two assets, two dates)', () => {

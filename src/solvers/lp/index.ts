@@ -1,45 +1,41 @@
 import { z } from 'zod';
 import { parseWith } from '../../core/schema.js';
-import { atomCuts, atomQuantile, type Atoms } from '../../lp/discretize.js';
 import { solveLp, type LpPotentials, type LpSolution } from '../../lp/solve.js';
-import type { Problem } from '../../problem/problem.js';
 import { chooseFormulation } from '../formulation.js';
-import { cellCouplingValue, type Transport } from '../references.js';
 import type { Solver } from '../solver.js';
 
-/** What only the LP has: its size, the solver status, the hedge check on the grid, the coupling and the potentials. */
-export type LpDetails = Pick<LpSolution, 'atoms' | 'columns' | 'rows' | 'status' | 'memoryBytes' | 'hedgeViolation' | 'discretization' | 'coupling' | 'potentials'> & {
+/** What only the LP has: its size, the solver status, the grids and parts of the error, the hedge check, the coupling and potentials. */
+export type LpDetails = Pick<
+  LpSolution,
+  'atoms' | 'columns' | 'rows' | 'status' | 'memoryBytes' | 'hedgeViolation' | 'discretization' | 'grids' | 'coupling' | 'potentials'
+> & {
+  /** The parts of the discretization error (src/lp/error.ts), null with a single grid. */
+  errorParts: { spread: number; richardson: { limit: number; order: number; error: number } | null; transport: number | null } | null;
+  /** atoms "auto": what stopped the refinement (target error, column budget or time limit). */
+  stoppedBy: LpSolution['stoppedBy'] | null;
   /** Total mass of the reported support of the optimal coupling (1 up to the left-out entries below 1e-9). */
   mass: number;
 };
 
-const positiveInt = z.number().int().min(2, 'must be an integer >= 2');
+const positive = z.number().positive();
 const lpOptions = z.strictObject({
-  /** Atoms per asset and date; default: the most that keeps the LP within columnBudget columns. */
-  atoms: positiveInt.optional(),
-  columnBudget: positiveInt.optional(),
-  /** Also solve with half the atoms and report the change as the discretization error (default true). */
+  atoms: z.union([z.number().int().min(2, 'must be an integer >= 2'), z.literal('auto')], { error: 'must be an integer >= 2 or "auto"' }).optional(),
+  columnBudget: z.number().int().min(2).optional(),
   errorEstimate: z.boolean().optional(),
-  /** Interior-point optimality tolerance. */
-  tolerance: z.number().positive().optional(),
+  target: positive.optional(),
+  maxColumns: z.number().int().min(2).optional(),
+  timeLimit: positive.optional(),
+  ipmTolerance: positive.optional(),
 });
-
-/** Comonotone and antitone values of the last-date payoff on the atoms (exact: cut at every atom's cumulative weight). */
-function atomTransport(problem: Problem, last: Atoms[]): Transport {
-  const quantiles = last.map(atomQuantile);
-  const value = (kind: 'comonotone' | 'antitone') => {
-    const cuts = last.flatMap((a, i) => Array.from(atomCuts(a), (c) => (kind === 'antitone' && i === 1 ? 1 - c : c)));
-    return cellCouplingValue(problem, kind, cuts.sort((a, b) => a - b), (i, u) => quantiles[i](u));
-  };
-  return { comonotone: value('comonotone'), antitone: value('antitone') };
-}
 
 const arr = (a: Float64Array) => Array.from(a);
 
+const STOPS = { target: 'the target error', columns: 'the column budget', time: 'the time limit' } as const;
+
 /**
  * The discretized VMOT problem solved exactly as a linear program by HiGHS (src/lp): the cross-check of the neural
- * dual. Error bar: the discretization error |V(N) - V(N/2)|; converged: HiGHS reports optimal. The value is exact on
- * its atoms, so it is held to the transport bounds of its own last-date atoms.
+ * dual. Error bar: the discretization error estimated from coarser grids (src/lp/error.ts); converged: HiGHS reports
+ * optimal. The value is exact on its atoms, so it is held to the transport bounds of its own last-date atoms.
  */
 export const lpSolver: Solver<LpDetails> = {
   name: 'lp',
@@ -54,8 +50,8 @@ export const lpSolver: Solver<LpDetails> = {
       primal: s.primal,
       // the LP is solved exactly on its grid: no sampling error; the discretization error is reported apart
       stderr: 0,
-      discretizationError: s.discretizationError ?? null,
-      error: s.discretizationError ?? 0,
+      discretizationError: s.error?.error ?? null,
+      error: s.error?.error ?? 0,
       converged: s.status === 'optimal',
       formulation: choice.kind,
       map: choice.map ?? null,
@@ -66,7 +62,7 @@ export const lpSolver: Solver<LpDetails> = {
       steps: s.iterations,
       seconds: s.seconds,
       trace: [],
-      transport: atomTransport(problem, s.lastAtoms),
+      transport: s.transport,
       details: {
         atoms: s.atoms,
         columns: s.columns,
@@ -75,6 +71,9 @@ export const lpSolver: Solver<LpDetails> = {
         memoryBytes: s.memoryBytes,
         hedgeViolation: s.hedgeViolation,
         discretization: s.discretization,
+        grids: s.grids,
+        errorParts: s.error ? { spread: s.error.spread, richardson: s.error.richardson, transport: s.error.transport } : null,
+        stoppedBy: s.stoppedBy ?? null,
         coupling: s.coupling,
         potentials: s.potentials,
         mass: s.coupling.mass.reduce((a, v) => a + v, 0),
@@ -83,11 +82,17 @@ export const lpSolver: Solver<LpDetails> = {
   },
   summary(r) {
     const d = r.details;
-    const meanGap = Math.max(...d.discretization.map((a) => Math.abs(a.mean - a.meanContinuous) / Math.sqrt(a.varianceContinuous)));
+    const g = (x: number) => x.toPrecision(2);
     const lines = [
       `${d.atoms.map((row) => row.join('x')).join(' | ')} atoms, ${d.columns} columns, ${d.rows} rows; largest violation of (2.9) on the grid ${d.hedgeViolation.toExponential(1)}`,
-      `atoms vs continuous laws: mean gap <= ${meanGap.toPrecision(2)} sd; variance shortfall ${d.discretization.map((a) => `${(100 * a.varianceShortfall).toFixed(2)}%`).join(' ')} (date-major)`,
+      `grids (atoms: value): ${d.grids.map((x) => `${x.atoms}: ${x.value.toPrecision(7)}`).join(', ')}${d.stoppedBy ? `; refinement stopped by ${STOPS[d.stoppedBy]}` : ''}`,
     ];
+    const e = d.errorParts;
+    if (e)
+      lines.push(
+        `discretization error = max(spread over the coarser grids ${g(e.spread)}, distance to the Richardson limit ${e.richardson ? `${g(e.richardson.error)} (order ${e.richardson.order.toFixed(2)})` : '- (not monotone)'}, ` +
+          `distance to the continuous transport value ${e.transport === null ? '- (constraints bind)' : g(e.transport)})`,
+      );
     const t = r.transport;
     if (t?.comonotone !== undefined) lines.push(`transport bounds on the LP's last-date atoms: comonotone ${t.comonotone.toPrecision(6)}${t.antitone === undefined ? '' : `, antitone ${t.antitone.toPrecision(6)}`}`);
     return lines;
