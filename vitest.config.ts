@@ -9,6 +9,8 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },
+      // npm pack, install into an empty project, run through the package's API, binary and types
+      { test: { name: 'package', include: ['test/package/**/*.test.ts'], testTimeout: 600_000, hookTimeout: 900_000 } },
       { test: { name: 'training', include: ['test/training/**/*.test.ts'], testTimeout: 3_600_000, hookTimeout: 3_600_000 } },
     ],
   },

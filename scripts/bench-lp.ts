@@ -13,7 +13,7 @@ import { discretize } from '../src/lp/discretize.js';
 import { runLp } from '../src/lp/run.js';
 import { makeLayout } from '../src/lp/layout.js';
 import { buildLp } from '../src/lp/model.js';
-import { buildProblem } from '../src/problem/problem.js';
+import { parseProblem } from '../src/problem/problem.js';
 import { gaussianQuadraticExact } from '../src/solvers/references.js';
 
 const GRIDS: Record<'reduced' | 'full', number[]> = {
@@ -37,7 +37,7 @@ interface Row {
 }
 
 async function child(kind: 'full' | 'reduced', n: number, timeLimit: number): Promise<void> {
-  const problem = await buildProblem({ ...JSON.parse(readFileSync('examples/gaussian-d2.json', 'utf8')), formulation: kind }, '.');
+  const problem = await parseProblem({ ...JSON.parse(readFileSync('examples/gaussian-d2.json', 'utf8')), formulation: kind }, '.');
   const exact = gaussianQuadraticExact(problem)!.upper!;
   const t0 = performance.now();
   const disc = discretize(problem.marginals, [n, n]);

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { Rng } from '../src/core/random.js';
 import { couplingValue } from '../src/problem/couplings.js';
-import { buildProblem } from '../src/problem/problem.js';
+import { parseProblem } from '../src/problem/problem.js';
 import { lpSolver } from '../src/solvers/lp/index.js';
 import { gaussianQuadraticExact } from '../src/solvers/references.js';
 
@@ -102,7 +102,7 @@ const CASES: Case[] = [
 
 /** The exact values (with 0 uncertainty), or the fine-grid reference: the reduced LP at 64 atoms, +- its change from 45 atoms. */
 async function exactValues(c: Case): Promise<Record<'upper' | 'lower', { value: number; uncertainty: number }>> {
-  const p = await buildProblem({ name: c.name, ...c.spec }, '.');
+  const p = await parseProblem({ name: c.name, ...c.spec }, '.');
   const exact = (value: number) => ({ value, uncertainty: 0 });
   if (c.source === 'Proposition 4.1') {
     const e = gaussianQuadraticExact(p)!;
@@ -127,7 +127,7 @@ console.log('case                                          form     side   atoms
 for (const c of CASES) {
   const exact = await exactValues(c);
   for (const form of c.forms) {
-    const p = await buildProblem({ name: c.name, formulation: form, ...c.spec }, '.');
+    const p = await parseProblem({ name: c.name, formulation: form, ...c.spec }, '.');
     const grids = [...new Set(o.quick ? ['default' as const] : c.grids[form])];
     for (const grid of o.auto ? [...grids, 'auto' as const] : grids)
       for (const side of ['upper', 'lower'] as const) {

@@ -3,7 +3,7 @@
 // Usage: npx tsx scripts/table2.ts [--d 2,3,4,5] [--formulations reduced,full] [--steps N] [--batch N] [--seed N] [--training JSON] [--json out.json]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { buildProblem } from '../src/problem/problem.js';
+import { parseProblem } from '../src/problem/problem.js';
 import { neuralSolver } from '../src/solvers/neural/index.js';
 import { gaussianQuadraticExact } from '../src/solvers/references.js';
 
@@ -50,7 +50,7 @@ console.log('formulation  d   exact      ours       rel.err    tail mean (+-)   
 for (const form of String(o.formulations).split(',')) {
   for (const d of String(o.d).split(',')) {
     const c: Case = ref.cases[d];
-    const problem = await buildProblem(table2Problem(c, form, training), '.');
+    const problem = await parseProblem(table2Problem(c, form, training), '.');
     const exact = gaussianQuadraticExact(problem)!.upper!;
     if (Math.abs(exact / c.exact - 1) > 1e-8) throw new Error(`Proposition 4.1 gives ${exact}, the reference file ${c.exact}`);
     const r = await neuralSolver.solve(problem, 'upper', {});

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { intArg, positiveArg } from './args.js';
+import { EXIT } from './exit.js';
 import { Interrupted, VmotError } from '../core/errors.js';
 import { writeJsonAtomic } from '../core/files.js';
 import type { StopFlag } from '../core/progress.js';
@@ -54,11 +55,14 @@ export function boundsCommand(): Command {
       const { reportJson } = await import('../report/json.js');
       const outDir = o.out ?? join('runs', problem.name);
       const progress = progressReporter(o.quiet);
-      const stop: StopFlag = { requested: false };
-      const onSignal = () => {
+      // SIGINT (Ctrl-C) and SIGTERM (batch schedulers) stop after the current step with a checkpoint saved
+      const stop: StopFlag & { signal?: NodeJS.Signals } = { requested: false };
+      const onSignal = (signal: NodeJS.Signals) => {
         stop.requested = true;
+        stop.signal = signal;
       };
       process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       const lp = { atoms: o.atoms, target: o.lpTol, timeLimit: o.lpTime };
       const options: Record<string, Record<string, unknown>> = { lp: Object.fromEntries(Object.entries(lp).filter(([, v]) => v !== undefined)) };
       if ((o.lpTol !== undefined || o.lpTime !== undefined) && o.atoms !== 'auto') throw new VmotError('applies to --atoms auto only', o.lpTol !== undefined ? '--lp-tol' : '--lp-time');
@@ -79,12 +83,13 @@ export function boundsCommand(): Command {
       } catch (e) {
         progress.stop();
         if (e instanceof Interrupted) {
-          process.stderr.write(`vmot: interrupted at step ${e.step}; checkpoint saved in ${outDir}; run the same command again to resume\n`);
-          process.exit(130);
+          process.stderr.write(`vmot: interrupted (${stop.signal ?? 'SIGINT'}) at step ${e.step}; checkpoint saved in ${outDir}; run the same command again to resume\n`);
+          process.exit(stop.signal === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint);
         }
         throw e;
       } finally {
         process.removeListener('SIGINT', onSignal);
+        process.removeListener('SIGTERM', onSignal);
       }
       const files: string[] = [];
       const json: Record<string, unknown> = {};

@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { positiveArg } from './args.js';
-import { VmotError } from '../core/errors.js';
+import { CheckFailed, VmotError } from '../core/errors.js';
+import { writeJsonAtomic } from '../core/files.js';
 import { checkSviButterfly, type SviButterflyReport } from '../marginals/quotes/arbitrage.js';
 import { checkCalendar } from '../marginals/quotes/calendar.js';
 import { readPriceTable, selectExpiry } from '../marginals/quotes/chain.js';
@@ -19,6 +20,7 @@ interface Options {
   plot?: string;
   json?: boolean;
   svi?: number[];
+  asset?: string;
 }
 
 const sviArg = (v: string) => {
@@ -40,6 +42,7 @@ export function marginalsCommand(): Command {
     .option('--align-mean', 'calendar repair: shift every expiry to the last expiry\'s forward before the convex-order check')
     .option('--call-tol <x>', 'tolerance of the calendar call-price check, relative to the standard deviation (default 1e-6)', positiveArg('--call-tol'))
     .option('--out <dir>', 'folder for density and quantile CSV files', 'runs/marginals')
+    .option('--asset <name>', 'names the output files <asset>-<column>-density.csv etc. (default: the calls file name up to its first "_" or ".")')
     .option('--plot <file>', 'PNG plot of the densities')
     .option('--json', 'print one JSON object instead of the summary')
     .option('--svi <a,b,m,rho,sigma>', 'check raw SVI parameters (total variance in log-moneyness) for butterfly arbitrage instead', sviArg)
@@ -60,7 +63,8 @@ export function marginalsCommand(): Command {
             )
           : undefined;
       mkdirSync(o.out, { recursive: true });
-      const files = laws.map((l, i) => writeLaw(o.out, l, calendar?.shifts[i] ?? 0, o.reference));
+      const asset = o.asset ?? basename(calls).split(/[_.]/)[0];
+      const files = laws.map((l, i) => writeLaw(o.out, `${slug(asset)}-${slug(o.column[i])}`, l, calendar?.shifts[i] ?? 0, o.reference));
       if (o.plot) plotDensities(o.plot, laws, o.reference);
       const summary = laws.map((l, i) => lawJson(l, files[i], calendar?.shifts[i] ?? 0));
       if (o.json) process.stdout.write(`${JSON.stringify({ expiries: summary, calendar: calendar?.pairs ?? null })}\n`);
@@ -70,19 +74,23 @@ export function marginalsCommand(): Command {
 
 const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
-/** Writes x, density, cdf and u, quantile (prices, or returns vs `reference`), shifted by the calendar repair. */
-function writeLaw(dir: string, l: ExpiryLaw, shift: number, reference?: number): { density: string; quantile: string } {
+/**
+ * Writes <name>-density.csv (x, density, cdf), <name>-quantile.csv (u, x) and <name>.json (what x is: prices, or returns
+ * vs `reference`, and the calendar shift applied).
+ */
+function writeLaw(dir: string, name: string, l: ExpiryLaw, shift: number, reference?: number): { density: string; quantile: string; units: string } {
   const to = (x: number) => (reference ? (x + shift) / reference - 1 : x + shift);
   const jac = reference ?? 1;
-  const unit = reference ? `return vs ${reference}` : 'price';
   const { x, f } = l.density;
-  const dens = [`${unit},density,cdf`, ...Array.from(x, (v, j) => `${to(v)},${f[j] * jac},${l.marginal.cdf(v)}`)];
+  const dens = ['x,density,cdf', ...Array.from(x, (v, j) => `${to(v)},${f[j] * jac},${l.marginal.cdf(v)}`)];
   const us = [1e-6, 1e-5, 1e-4, ...Array.from({ length: 999 }, (_, i) => (i + 1) / 1000), 1 - 1e-4, 1 - 1e-5, 1 - 1e-6];
-  const quant = [`u,${unit}`, ...us.map((u) => `${u},${to(l.marginal.quantile(u))}`)];
-  const base = join(dir, slug(l.expiry.calls));
-  const files = { density: `${base}-density.csv`, quantile: `${base}-quantile.csv` };
+  const quant = ['u,x', ...us.map((u) => `${u},${to(l.marginal.quantile(u))}`)];
+  const base = join(dir, name);
+  const files = { density: `${base}-density.csv`, quantile: `${base}-quantile.csv`, units: `${base}.json` };
   writeFileSync(files.density, `${dens.join('\n')}\n`);
   writeFileSync(files.quantile, `${quant.join('\n')}\n`);
+  const units = reference ? { x: 'return', definition: `price / ${reference} - 1`, reference } : { x: 'price' };
+  writeJsonAtomic(files.units, { expiry: l.expiry, ...units, meanShift: shift, forward: l.parity.forward, discount: l.parity.discount, files: { density: files.density, quantile: files.quantile } });
   return files;
 }
 
@@ -93,7 +101,7 @@ function mass(l: ExpiryLaw): number {
   return m;
 }
 
-function lawJson(l: ExpiryLaw, files: { density: string; quantile: string }, shift: number) {
+function lawJson(l: ExpiryLaw, files: { density: string; quantile: string; units: string }, shift: number) {
   return {
     expiry: l.expiry,
     forward: l.parity.forward,
@@ -113,7 +121,7 @@ function lawJson(l: ExpiryLaw, files: { density: string; quantile: string }, shi
 
 const f4 = (x: number) => Number(x.toPrecision(5)).toString();
 
-function lawText(l: ExpiryLaw, files: { density: string; quantile: string }, shift: number): string {
+function lawText(l: ExpiryLaw, files: { density: string; quantile: string; units: string }, shift: number): string {
   const p = l.parity;
   const notes = l.cleaned.notes;
   const itm = notes.filter((n) => n.action === 'removed' && n.reason.startsWith('in the money')).length;
@@ -131,7 +139,7 @@ function lawText(l: ExpiryLaw, files: { density: string; quantile: string }, shi
     ),
     `  density: mass ${mass(l).toFixed(9)}, mean ${f4(l.marginal.mean)} (forward ${f4(p.forward)}), sd ${f4(Math.sqrt(l.marginal.variance))}, support [${l.marginal.range().map(f4).join(', ')}]${shift ? `, shifted by ${f4(shift)} (calendar repair)` : ''}`,
     `  repricing: worst ${worst.option} ${worst.strike}: model ${f4(worst.model)} vs quote ${f4(worst.quote)} (${f4(Math.abs(worst.error) / worst.tolerance)} of its tolerance ${f4(worst.tolerance)})`,
-    `  wrote ${files.density}, ${files.quantile}`,
+    `  wrote ${files.density}, ${files.quantile}, ${files.units}`,
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -154,10 +162,14 @@ function plotDensities(file: string, laws: ExpiryLaw[], reference?: number): voi
 function printSvi(p: number[], json?: boolean): void {
   const [a, b, m, rho, sigma] = p;
   const r: SviButterflyReport = checkSviButterfly({ a, b, m, rho, sigma });
-  if (json) {
-    process.stdout.write(`${JSON.stringify(r)}\n`);
-    return;
-  }
+  if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
+  else printSviText(r, p);
+  // a check that found arbitrage: the documented exit code 3
+  if (!r.ok || !r.wingsOk) throw new CheckFailed(r.ok ? "the SVI wings violate Lee's moment bound" : 'the SVI smile has butterfly arbitrage');
+}
+
+function printSviText(r: SviButterflyReport, p: number[]): void {
+  const [a, b, m, rho, sigma] = p;
   const where = r.intervals.map(([lo, hi]) => `[${lo.toFixed(3)}, ${hi.toFixed(3)}]`).join(', ');
   process.stdout.write(
     r.ok

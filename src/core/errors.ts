@@ -9,6 +9,14 @@ export class VmotError extends Error {
   }
 }
 
+/** A check ran to the end and found a problem (e.g. arbitrage); its report is already printed. The CLI exits with 3. */
+export class CheckFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckFailed';
+  }
+}
+
 /** A long job stopped on request (SIGINT) after saving its checkpoint. */
 export class Interrupted extends Error {
   constructor(readonly step: number) {

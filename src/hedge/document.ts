@@ -14,18 +14,18 @@ const num = z.number();
 const idx = z.number().int().min(0);
 
 /** One network input computed from the path: a standardized price, or the first-date normal score (reduced form). */
-const netInput = z.discriminatedUnion('type', [
+export const netInputSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('price'), date: idx, asset: idx, mean: num, sd: num.positive() }),
   /** Mean over `assets` of the score tables at their first-date prices. */
   z.strictObject({ type: z.literal('score'), assets: z.array(idx).min(1) }),
 ]);
 
 /** Price -> normal score of the first-date quantile level, Phi^-1(F(x)) (Phi^-1(1 - F(x)) when flipped); linear interpolation and extrapolation. */
-const scoreTable = z.strictObject({ asset: idx, flip: z.boolean(), price: z.array(num).min(2), score: z.array(num).min(2) });
+export const scoreTableSchema = z.strictObject({ asset: idx, flip: z.boolean(), price: z.array(num).min(2), score: z.array(num).min(2) });
 
 const option = z.strictObject({ strike: num, weight: num });
 /** Vanilla strip: cash + forward (x - forwardPrice) + calls at strikes >= pivot + puts below; it interpolates f at the strikes, or on listed strikes is f's L2 projection under the marginal. */
-const strip = z.strictObject({
+export const stripSchema = z.strictObject({
   pivot: num,
   forwardPrice: num,
   cash: num,
@@ -39,7 +39,7 @@ const strip = z.strictObject({
   listed: z.boolean(),
 });
 
-const base = { id: z.string(), date: idx, asset: idx, network: z.string(), inputs: z.array(netInput).min(1), factor: num };
+const base = { id: z.string(), date: idx, asset: idx, network: z.string(), inputs: z.array(netInputSchema).min(1), factor: num };
 const staticComponent = z.strictObject({
   ...base,
   kind: z.literal('static'),
@@ -47,7 +47,7 @@ const staticComponent = z.strictObject({
   integral: num,
   /** The function on the strike grid (listed strikes when the marginal came from quotes). */
   grid: z.strictObject({ price: z.array(num), value: z.array(num) }),
-  strip,
+  strip: stripSchema,
 });
 const holdingComponent = z.strictObject({
   ...base,
@@ -56,7 +56,7 @@ const holdingComponent = z.strictObject({
   grid: z.strictObject({ axes: z.array(z.strictObject({ date: idx, asset: idx, price: z.array(num) })), value: z.array(num) }).nullable(),
 });
 
-const shortfallRow = z.strictObject({
+export const shortfallRowSchema = z.strictObject({
   paths: z.string(),
   n: z.number().int(),
   martingale: z.boolean(),
@@ -67,10 +67,10 @@ const shortfallRow = z.strictObject({
   meanPortfolio: num,
   meanPayoff: num,
 });
-const verification = z.strictObject({
+export const verificationSchema = z.strictObject({
   eps: num,
   seed: z.string(),
-  rows: z.array(shortfallRow),
+  rows: z.array(shortfallRowSchema),
   /** Worst shortfall over the grid of all T d prices; null when 2^(T d) paths are too many. */
   grid: z.strictObject({ levels: z.number().int(), points: z.number().int(), scoreRange: num, worstShortfall: num }).nullable(),
   /** bound + (upper) or - (lower) the worst shortfall over the grid (over the sampled paths when there is no grid). */
@@ -90,21 +90,23 @@ export const hedgeSchema = z.strictObject({
   cash: num,
   /** cash + sum of static integrals (must equal bound.value); cash + strip prices under the marginals; the same with quoted strips at their quotes (null when none is quoted). */
   cost: z.strictObject({ total: num, strips: num, quoted: num.nullable() }),
-  scores: z.array(scoreTable),
+  scores: z.array(scoreTableSchema),
   /** TF.js model files; roundTrip = max |reloaded model - trained network| on 10,000 random inputs, checked at export. */
   networks: z.array(z.strictObject({ id: z.string(), model: z.string(), inputs: z.number().int().min(1), roundTrip: num })),
   components: z.array(z.discriminatedUnion('kind', [staticComponent, holdingComponent])),
-  verification: verification.nullable(),
+  verification: verificationSchema.nullable(),
+  /** How the bound was made (vmot version, seed, options, input fingerprint, machine); absent in files of vmot 0.1.0. */
+  provenance: z.looseObject({ vmot: z.string() }).optional(),
 });
 
 export type HedgeDoc = z.output<typeof hedgeSchema>;
-export type NetInput = z.output<typeof netInput>;
-export type ScoreTable = z.output<typeof scoreTable>;
-export type Strip = z.output<typeof strip>;
+export type NetInput = z.output<typeof netInputSchema>;
+export type ScoreTable = z.output<typeof scoreTableSchema>;
+export type Strip = z.output<typeof stripSchema>;
 export type Component = HedgeDoc['components'][number];
 export type StaticComponent = Extract<Component, { kind: 'static' }>;
-export type ShortfallRow = z.output<typeof shortfallRow>;
-export type Verification = z.output<typeof verification>;
+export type ShortfallRow = z.output<typeof shortfallRowSchema>;
+export type Verification = z.output<typeof verificationSchema>;
 
 /** Reads and validates hedge.json; errors name the field. */
 export function readHedgeDoc(file: string): HedgeDoc {

@@ -6,6 +6,7 @@ import { forward } from '../models/engines/reference.js';
 import { tfBackend } from '../models/engines/tfjs/backend.js';
 import type { Problem } from '../problem/problem.js';
 import type { NeuralDetails } from '../solvers/neural/index.js';
+import type { Provenance } from '../solvers/provenance.js';
 import type { BoundResult, SolveReport } from '../solvers/result.js';
 import { buildHedge } from './build.js';
 import { readHedgeDoc, type HedgeDoc } from './document.js';
@@ -14,8 +15,11 @@ import { loadModelFile, modelNet, saveModelFiles, type NetFn } from './tfjs-file
 import { verifyHedge, type VerifyOptions } from './verify.js';
 
 /** Builds, verifies and writes the hedge of one bound: DIR/hedge.json and DIR/models/<network>/{model.json,weights.bin}. */
-export async function exportHedge(dir: string, problem: Problem, r: BoundResult<NeuralDetails>, verify: VerifyOptions = {}): Promise<HedgeDoc> {
+export async function exportHedge(dir: string, problem: Problem, r: BoundResult<NeuralDetails>, verify: VerifyOptions = {}, provenance?: Provenance): Promise<HedgeDoc> {
   const { doc, hedge, models } = await buildHedge(problem, r);
+  // the TF.js backend that wrote and re-read the models: tensorflow (the optional @tensorflow/tfjs-node) or wasm
+  const tfjsBackend = await tfBackend();
+  if (provenance) doc.provenance = { ...provenance, tfjsBackend };
   try {
     doc.verification = await verifyHedge(hedge, problem.marginals, problem.payoff.value, verify);
     for (const [k, n] of doc.networks.entries()) {
@@ -43,7 +47,7 @@ async function roundTrip(modelJson: string, weights: NetWeights, width: number, 
 /** `vmot bounds --hedge DIR`: one export per solved bound, in DIR/<side>/. */
 export async function exportReport(dir: string, problem: Problem, report: SolveReport<NeuralDetails>, verify: VerifyOptions = {}): Promise<HedgeDoc[]> {
   const docs: HedgeDoc[] = [];
-  for (const r of [report.upper, report.lower]) if (r) docs.push(await exportHedge(join(dir, r.side), problem, r, verify));
+  for (const r of [report.upper, report.lower]) if (r) docs.push(await exportHedge(join(dir, r.side), problem, r, verify, report.provenance));
   return docs;
 }
 

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readJsonFile } from '../core/files.js';
 import type { NetWeights } from '../models/engines/contract.js';
-import { tf } from '../models/engines/tfjs/backend.js';
+import { tf, tfBackend } from '../models/engines/tfjs/backend.js';
 
 /** A network as a function: n inputs (n x in, row-major) -> n outputs. */
 export type NetFn = (inputs: Float32Array, n: number) => Promise<Float32Array>;
@@ -31,7 +31,7 @@ export async function saveModelFiles(model: tf.LayersModel, modelJson: string): 
       const json: tf.io.ModelJSON = {
         modelTopology: art.modelTopology as object,
         format: 'layers-model',
-        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
         convertedBy: null,
         weightsManifest: [{ paths: ['weights.bin'], weights: art.weightSpecs ?? [] }],
       };
@@ -56,8 +56,9 @@ export function fileHandler(modelJson: string): tf.io.IOHandler {
   };
 }
 
-/** tf.loadLayersModel of a model.json on disk. */
-export function loadModelFile(modelJson: string): Promise<tf.LayersModel> {
+/** tf.loadLayersModel of a model.json on disk, once the TF.js backend is ready. */
+export async function loadModelFile(modelJson: string): Promise<tf.LayersModel> {
+  await tfBackend();
   return tf.loadLayersModel(fileHandler(modelJson));
 }
 

@@ -1,25 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { VmotError } from '../core/errors.js';
 import { parseWith } from '../core/schema.js';
 import { empiricalMarginal } from './empirical.js';
 import { lognormalMarginal, normalMarginal, uniformMarginal } from './parametric.js';
 import { buildQuotesMarginal, quotesSchema } from './quotes/spec.js';
-import { buildRoughHestonMarginal, roughHestonMarginalSchema, type EarlierCalls } from './rough-heston.js';
+import type { MarginalContext } from './context.js';
+import { buildRoughHestonMarginal, roughHestonMarginalSchema } from './rough-heston.js';
 import type { Marginal } from './types.js';
-
-/** What the marginals of one problem share while they are built; make a new one per problem (newMarginalContext). */
-export interface MarginalContext {
-  /** Folder that relative file names in the spec are resolved against (the problem file's folder). */
-  baseDir: string;
-  /** Rough Heston call functions built so far, per parameter set (convex order across dates by construction). */
-  roughHeston: Map<string, EarlierCalls>;
-}
-
-export function newMarginalContext(baseDir: string): MarginalContext {
-  return { baseDir, roughHeston: new Map() };
-}
 
 /** One kind of marginal in a problem file: its parameter schema and how to build it. */
 export interface MarginalKind<S extends z.ZodType = z.ZodType> {
@@ -34,34 +21,33 @@ function kind<S extends z.ZodType>(k: MarginalKind<S>): MarginalKind<S> {
   return k;
 }
 
+const normalSchema = z.strictObject({ dist: z.literal('normal'), mean: finite, sd: positive });
+const lognormalSchema = z.strictObject({ dist: z.literal('lognormal'), forward: positive, sigma: positive });
+const uniformSchema = z
+  .strictObject({ dist: z.literal('uniform'), low: finite, high: finite })
+  .refine((p) => p.high > p.low, { message: 'must be greater than low', path: ['high'] });
+const empiricalSchema = z
+  .strictObject({
+    dist: z.literal('empirical'),
+    samples: z.array(finite).min(2, 'needs at least 2 samples').optional(),
+    /** One number per line, relative to the problem file. */
+    file: z.string().optional(),
+  })
+  .refine((p) => (p.samples === undefined) !== (p.file === undefined), { message: 'give exactly one of "samples" or "file"' });
+
+/** Every marginal of a problem file, by its "dist" (README "The problem file"): for types and the JSON Schema. */
+export const marginalSpecSchema = z.union([normalSchema, lognormalSchema, uniformSchema, empiricalSchema, quotesSchema, roughHestonMarginalSchema]).meta({ id: 'Marginal', description: 'The law of one asset at one date, by its "dist"' });
+export type MarginalSpec = z.input<typeof marginalSpecSchema>;
+
 const kinds: Record<string, MarginalKind> = {
-  normal: kind({
-    schema: z.strictObject({ dist: z.literal('normal'), mean: finite, sd: positive }),
-    build: (p) => normalMarginal(p.mean, p.sd),
-  }),
-  lognormal: kind({
-    schema: z.strictObject({ dist: z.literal('lognormal'), forward: positive, sigma: positive }),
-    build: (p) => lognormalMarginal(p.forward, p.sigma),
-  }),
-  uniform: kind({
-    schema: z
-      .strictObject({ dist: z.literal('uniform'), low: finite, high: finite })
-      .refine((p) => p.high > p.low, { message: 'must be greater than low', path: ['high'] }),
-    build: (p) => uniformMarginal(p.low, p.high),
-  }),
+  normal: kind({ schema: normalSchema, build: (p) => normalMarginal(p.mean, p.sd) }),
+  lognormal: kind({ schema: lognormalSchema, build: (p) => lognormalMarginal(p.forward, p.sigma) }),
+  uniform: kind({ schema: uniformSchema, build: (p) => uniformMarginal(p.low, p.high) }),
   empirical: kind({
-    schema: z
-      .strictObject({ dist: z.literal('empirical'), samples: z.array(finite).min(2, 'needs at least 2 samples').optional(), file: z.string().optional() })
-      .refine((p) => (p.samples === undefined) !== (p.file === undefined), { message: 'give exactly one of "samples" or "file"' }),
+    schema: empiricalSchema,
     build: (p, ctx, path) => {
       if (p.samples) return empiricalMarginal(p.samples);
-      const file = resolve(ctx.baseDir, p.file!);
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        throw new VmotError(`cannot read ${file}`, `${path}.file`);
-      }
+      const { path: file, text } = ctx.readText(p.file!, `${path}.file`);
       const values = text
         .split(/\r?\n/)
         .map((l) => l.trim())
@@ -73,7 +59,7 @@ const kinds: Record<string, MarginalKind> = {
       return empiricalMarginal(nums, `empirical ${p.file}`);
     },
   }),
-  quotes: kind({ schema: quotesSchema, build: (p, ctx, path) => buildQuotesMarginal(p, ctx.baseDir, path) }),
+  quotes: kind({ schema: quotesSchema, build: (p, ctx, path) => buildQuotesMarginal(p, ctx, path) }),
   'rough-heston': kind({ schema: roughHestonMarginalSchema, build: (p, ctx) => buildRoughHestonMarginal(p, ctx.roughHeston) }),
 };
 

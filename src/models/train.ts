@@ -32,7 +32,9 @@ export interface TrainedBound extends Evaluation {
   /** Dual value on the training batches averaged over the tail of training, with its batch-means standard error. */
   tail: TailSummary;
   engine: string;
+  /** The schedule as resolved (defaults by formulation and dimension filled in). */
   steps: number;
+  batch: number;
   seconds: number;
   trace: TracePoint[];
   networks: TrainedDual;
@@ -88,11 +90,12 @@ export async function trainBound(problem: Problem, side: BoundSide, choice: Form
       lastSave = performance.now();
     };
     const steps = opts.steps ?? defaultSteps(choice.kind, problem.d);
+    const batchSize = opts.batch ?? DEFAULT_BATCH[choice.kind];
     const every = Math.max(1, Math.floor(steps / 200));
     const tailStart = steps - Math.max(1, Math.round(steps * opts.tailFraction));
     while (step < steps) {
       const lr = learningRate(step, steps, opts.learningRate, opts.decayFraction, opts.lrFinal);
-      const { batch } = dual.sample(opts.batch ?? DEFAULT_BATCH[choice.kind], rng.child(`batch/${side}/${step}`));
+      const { batch } = dual.sample(batchSize, rng.child(`batch/${side}/${step}`));
       const r = await engine.step(batch, lr, penaltyGamma(step, steps, Math.min(opts.gammaStart, gamma), gamma, opts.gammaRamp));
       if (!Number.isFinite(r.loss)) throw new Error(`training diverged at step ${step} (loss ${r.loss}); lower training.learningRate or training.gamma`);
       step += 1;
@@ -121,6 +124,7 @@ export async function trainBound(problem: Problem, side: BoundSide, choice: Form
       tail: tail.summary(),
       engine: engine.name,
       steps,
+      batch: batchSize,
       seconds: secondsBefore + (performance.now() - t0) / 1000,
       trace,
       networks: { kind: dual.kind, map: dual.map, roles: dual.roles, specs: dual.specs, scaling, gamma, weights: tail.weights },

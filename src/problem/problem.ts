@@ -5,14 +5,17 @@ import { VmotError } from '../core/errors.js';
 import { readJsonFile } from '../core/files.js';
 import { parseWith } from '../core/schema.js';
 import { checkConvexOrder } from '../marginals/convexOrder.js';
-import { buildMarginal, newMarginalContext } from '../marginals/spec.js';
+import { newMarginalContext } from '../marginals/context.js';
+import { buildMarginal, marginalSpecSchema } from '../marginals/spec.js';
 import type { Marginal } from '../marginals/types.js';
 import type { BoundSide, Formulation } from './formulation.js';
-import { buildPayoff } from './payoffs/registry.js';
+import { buildPayoff, payoffSpecSchema } from './payoffs/registry.js';
 import type { Payoff } from './payoffs/types.js';
 import { trainingSchema, type TrainingOptions } from './training.js';
 
 const problemSchema = z.strictObject({
+  /** Path or URL of the JSON Schema (schema/problem.schema.json) for editors; ignored by vmot. */
+  $schema: z.string().optional(),
   name: z.string().default('problem'),
   marginals: z.array(z.array(z.unknown()).min(1, 'needs at least one asset')).min(2, 'needs at least two dates (T >= 2)'),
   payoff: z.unknown(),
@@ -22,6 +25,19 @@ const problemSchema = z.strictObject({
   /** Tolerances of the convex-order check, relative to the marginals' standard deviation. */
   convexOrder: z.strictObject({ meanTol: z.number().positive().default(1e-4), callTol: z.number().positive().default(1e-6) }).default({ meanTol: 1e-4, callTol: 1e-6 }),
 });
+
+/**
+ * The problem file in full (README "The problem file"), with every marginal and payoff type: the type of a problem
+ * literal (ProblemSpec) and the source of schema/problem.schema.json. Validation itself goes type by type, so that an
+ * error names the field and the reason (parseProblem).
+ */
+export const problemFileSchema = problemSchema.extend({
+  marginals: z.array(z.array(marginalSpecSchema).min(1)).min(2),
+  payoff: payoffSpecSchema,
+});
+
+/** A problem file as written (defaults optional), for typed problem literals: an editor completes and checks it. */
+export type ProblemSpec = z.input<typeof problemFileSchema>;
 
 export interface Problem {
   name: string;
@@ -34,13 +50,20 @@ export interface Problem {
   formulation: Formulation;
   bounds: BoundSide[];
   training: TrainingOptions;
-  /** Hash of the validated problem file: checkpoints of another problem are never resumed. */
+  /** SHA-256 of the validated problem file and of every data file it reads: checkpoints and results of another problem are never reused. */
   fingerprint: string;
+  /** The data files read (empirical samples, option quotes), with their SHA-256. */
+  inputs: { file: string; sha256: string }[];
 }
 
-/** Validates a parsed problem file and builds its marginals and payoff; `baseDir` resolves relative file names. Throws VmotError naming the field. */
-export async function buildProblem(raw: unknown, baseDir: string): Promise<Problem> {
-  const spec = parseWith(problemSchema, raw, '');
+/** Builds a problem from a typed spec; `baseDir` resolves relative file names. Throws VmotError naming the field. */
+export function buildProblem(spec: ProblemSpec, baseDir = '.'): Promise<Problem> {
+  return parseProblem(spec, baseDir);
+}
+
+/** Validates a parsed problem file (any JSON value) and builds its marginals and payoff. Throws VmotError naming the field. */
+export async function parseProblem(raw: unknown, baseDir: string): Promise<Problem> {
+  const { $schema: _schema, ...spec } = parseWith(problemSchema, raw, '');
   const d = spec.marginals[0].length;
   spec.marginals.forEach((row, t) => {
     if (row.length !== d) throw new VmotError(`date ${t} has ${row.length} assets, date 0 has ${d}`, `marginals[${t}]`);
@@ -60,8 +83,9 @@ export async function buildProblem(raw: unknown, baseDir: string): Promise<Probl
     }
   }
   const payoff = buildPayoff(spec.payoff, { T, d });
-  const fingerprint = createHash('sha256').update(JSON.stringify(spec)).digest('hex');
-  return { name: spec.name, T, d, marginals, payoff, formulation: spec.formulation, bounds: spec.bounds, training: spec.training, fingerprint };
+  const inputs = [...ctx.inputs].map(([file, sha256]) => ({ file, sha256 }));
+  const fingerprint = createHash('sha256').update(JSON.stringify({ spec, inputs: inputs.map((x) => x.sha256) })).digest('hex');
+  return { name: spec.name, T, d, marginals, payoff, formulation: spec.formulation, bounds: spec.bounds, training: spec.training, fingerprint, inputs };
 }
 
 /** Reads and validates a problem file; `overrides` replace training settings (e.g. from the command line). */
@@ -72,5 +96,5 @@ export async function loadProblem(file: string, overrides: { seed?: number; step
     const r = raw as Record<string, unknown>;
     r.training = { ...(typeof r.training === 'object' ? r.training : {}), ...defined };
   }
-  return buildProblem(raw, dirname(resolve(file)));
+  return parseProblem(raw, dirname(resolve(file)));
 }

@@ -18,5 +18,6 @@ export function reportJson<D>(r: SolveReport<D>, solver: Solver<D>) {
     warnings: r.warnings,
     references: r.references,
     seconds: r.seconds,
+    provenance: r.provenance,
   };
 }

@@ -1,4 +1,5 @@
 import type { BoundSide, FirstDateMap, FormulationKind } from '../problem/formulation.js';
+import type { Provenance } from './provenance.js';
 import type { References, Transport } from './references.js';
 
 /**
@@ -56,4 +57,6 @@ export interface SolveReport<D = unknown> {
   /** Closed-form and coupling reference values (Proposition 4.1, transport couplings, independent coupling). */
   references: References;
   seconds: number;
+  /** vmot version, solver, options, seed, input fingerprint, start time, machine. */
+  provenance: Provenance;
 }

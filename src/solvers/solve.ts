@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { readJsonIfPresent, writeJsonAtomic } from '../core/files.js';
 import type { BoundSide } from '../problem/formulation.js';
 import type { Problem } from '../problem/problem.js';
+import { provenance } from './provenance.js';
 import { references } from './references.js';
 import type { BoundResult, SolveReport } from './result.js';
 import type { SolveContext, Solver } from './solver.js';
@@ -14,10 +15,19 @@ import type { SolveContext, Solver } from './solver.js';
  */
 export async function solveAll<D>(problem: Problem, solver: Solver<D>, ctx: SolveContext = {}): Promise<SolveReport<D>> {
   const t0 = performance.now();
+  const started = new Date();
   const fingerprint = createHash('sha256')
     .update(JSON.stringify({ problem: problem.fingerprint, solver: solver.name, options: ctx.options ?? {} }))
     .digest('hex');
-  const report: SolveReport<D> = { name: problem.name, solver: solver.name, formulation: '', warnings: [], references: references(problem), seconds: 0 };
+  const report: SolveReport<D> = {
+    name: problem.name,
+    solver: solver.name,
+    formulation: '',
+    warnings: [],
+    references: references(problem),
+    seconds: 0,
+    provenance: provenance(problem, solver.name, ctx.options ?? {}, started),
+  };
   for (const side of problem.bounds) {
     const file = ctx.workDir ? join(ctx.workDir, `${solver.name}-${side}.json`) : undefined;
     let r = file ? finished(file, fingerprint, solver) : undefined;

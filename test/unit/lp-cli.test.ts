@@ -20,7 +20,7 @@ describe('vmot bounds --method lp', () => {
     await boundsCommand().parseAsync(['examples/gaussian-d2.json', '--method', 'lp', '--atoms', '12', '--json', '--out', out], { from: 'user' });
     const res = JSON.parse(text);
     for (const side of ['upper', 'lower']) expect(Object.keys(res[side]).sort()).toEqual([...SHARED_KEYS, 'transport'].sort());
-    expect(Object.keys(res)).toEqual(['name', 'solver', 'upper', 'lower', 'formulation', 'warnings', 'references', 'seconds']);
+    expect(Object.keys(res)).toEqual(['name', 'solver', 'upper', 'lower', 'formulation', 'warnings', 'references', 'seconds', 'provenance']);
     expect(res.solver).toBe('lp');
     const exact = res.references.exact.upper;
     expect(exact).toBeCloseTo(1.472853, 6);

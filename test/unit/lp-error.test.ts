@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { discretizationError, richardson, type GridValue } from '../../src/lp/error.js';
 import { couplingValue } from '../../src/problem/couplings.js';
-import { buildProblem } from '../../src/problem/problem.js';
+import { parseProblem } from '../../src/problem/problem.js';
 import { lpSolver } from '../../src/solvers/lp/index.js';
 
 const grid = (atoms: number, value: number): GridValue => ({ atoms, value, columns: atoms ** 3, seconds: 0 });
@@ -48,7 +48,7 @@ describe('discretization error estimate', () => {
 
 describe('the LP error estimate on a kinked payoff (uniform basket call, strike 10.2; transport bounds attained)', () => {
   const problem = () =>
-    buildProblem(
+    parseProblem(
       {
         name: 'uniform-basket',
         marginals: [

@@ -3,16 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { VmotError } from '../../src/core/errors.js';
 import { atomCuts, atomQuantile } from '../../src/lp/discretize.js';
 import type { BoundSide } from '../../src/problem/formulation.js';
-import { buildProblem, type Problem } from '../../src/problem/problem.js';
+import { parseProblem, type Problem } from '../../src/problem/problem.js';
 import { lpSolver } from '../../src/solvers/lp/index.js';
 import { cellCouplingValue, couplingValue } from '../../src/problem/couplings.js';
 import { gaussianQuadraticExact } from '../../src/solvers/references.js';
 
-const gaussian = () => buildProblem(JSON.parse(readFileSync('examples/gaussian-d2.json', 'utf8')), '.');
+const gaussian = () => parseProblem(JSON.parse(readFileSync('examples/gaussian-d2.json', 'utf8')), '.');
 const solveLpBound = async (p: Problem | Promise<Problem>, side: BoundSide, options: object) => lpSolver.solve(await p, side, { options: { ...options } });
 
 const nonNormal = (payoff: unknown, extra: object = {}): Promise<Problem> =>
-  buildProblem(
+  parseProblem(
     {
       name: 'lp-test',
       marginals: [
@@ -53,7 +53,7 @@ describe('LP bounds on the Table-2 Gaussian case (Proposition 4.1)', () => {
 
   it('transport values of discrete laws are exact (hand-computed quantile cells)', async () => {
     // y1 y2 with laws {0, 1, 3} (weights .2 .5 .3) and {-1, 2} (.6 .4): comonotone cells [0,.2] [.2,.6] [.6,.7] [.7,1]
-    const p = await buildProblem({ name: 'cells', marginals: [[{ dist: 'normal', mean: 0, sd: 1 }, { dist: 'normal', mean: 0, sd: 1 }], [{ dist: 'normal', mean: 0, sd: 2 }, { dist: 'normal', mean: 0, sd: 2 }]], payoff: { type: 'quadratic', date: 1, matrix: [[0, 1], [0, 0]] } }, '.');
+    const p = await parseProblem({ name: 'cells', marginals: [[{ dist: 'normal', mean: 0, sd: 1 }, { dist: 'normal', mean: 0, sd: 1 }], [{ dist: 'normal', mean: 0, sd: 2 }, { dist: 'normal', mean: 0, sd: 2 }]], payoff: { type: 'quadratic', date: 1, matrix: [[0, 1], [0, 0]] } }, '.');
     const a = { x: Float64Array.of(0, 1, 3), w: Float64Array.of(0.2, 0.5, 0.3) };
     const b = { x: Float64Array.of(-1, 2), w: Float64Array.of(0.6, 0.4) };
     const q = [atomQuantile(a), atomQuantile(b)];
@@ -119,7 +119,7 @@ describe('discrete VMOT LP invariants', () => {
   });
 
   it('three dates: Proposition 4.1 in its T-date form within the discretization error', async () => {
-    const p = await buildProblem(
+    const p = await parseProblem(
       {
         name: 'gauss-T3',
         marginals: [

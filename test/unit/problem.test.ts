@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VmotError } from '../../src/core/errors.js';
-import { buildProblem, loadProblem } from '../../src/problem/problem.js';
+import { parseProblem, loadProblem } from '../../src/problem/problem.js';
 
 const n = (mean: number, sd: number) => ({ dist: 'normal', mean, sd });
 const good = () => ({
@@ -31,13 +31,13 @@ const bad: [string, (p: ReturnType<typeof good>) => unknown, RegExp][] = [
 
 describe('problem validation names the field and the reason', () => {
   it('accepts the good problem', async () => {
-    const p = await buildProblem(good(), '.');
+    const p = await parseProblem(good(), '.');
     expect([p.T, p.d, p.formulation, p.bounds.join()]).toEqual([2, 2, 'auto', 'upper,lower']);
   });
   for (const [name, mutate, re] of bad)
     it(name, async () => {
-      await expect(buildProblem(mutate(good()), '.')).rejects.toThrow(VmotError);
-      await expect(buildProblem(mutate(good()), '.')).rejects.toThrow(re);
+      await expect(parseProblem(mutate(good()), '.')).rejects.toThrow(VmotError);
+      await expect(parseProblem(mutate(good()), '.')).rejects.toThrow(re);
     });
   it('malformed JSON', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vmot-'));

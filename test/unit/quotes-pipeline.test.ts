@@ -10,7 +10,7 @@ import { parsePriceTable, selectExpiry } from '../../src/marginals/quotes/chain.
 import { quoteTolerance } from '../../src/marginals/quotes/clean.js';
 import { parityForward } from '../../src/marginals/quotes/parity.js';
 import { expiryLaw, expiryLawFromFiles, type ExpiryLaw } from '../../src/marginals/quotes/pipeline.js';
-import { buildProblem, loadProblem } from '../../src/problem/problem.js';
+import { parseProblem, loadProblem } from '../../src/problem/problem.js';
 import { couplingValue } from '../../src/problem/couplings.js';
 import { independentValue } from '../../src/solvers/references.js';
 
@@ -102,11 +102,11 @@ describe('bad input names the field', () => {
     const base = fileURLToPath(new URL('../../examples/amzn-aapl/', import.meta.url));
     const spec = (extra: object) => ({ dist: 'quotes', calls: 'AMZN_call_price.csv', puts: 'AMZN_put_price.csv', column: 'period 2', ...extra });
     const problem = (m0: object) => ({ marginals: [[m0], [spec({})]], payoff: { type: 'quadratic', date: 1, matrix: [[1]] } });
-    expect(await rejection(buildProblem(problem(spec({ scale: 'return' })), base))).toMatch(/^marginals\[0\]\[0\]\.reference: is required/);
-    expect(await rejection(buildProblem(problem(spec({ calls: 'nope.csv' })), base))).toMatch(/^marginals\[0\]\[0\]\.calls: .*cannot read/);
-    expect(await rejection(buildProblem(problem(spec({ column: 'period 1', shiftMeanTo: 'period 9' })), base))).toMatch(/^marginals\[0\]\[0\]\.shiftMeanTo: "period 9" matches no column/);
+    expect(await rejection(parseProblem(problem(spec({ scale: 'return' })), base))).toMatch(/^marginals\[0\]\[0\]\.reference: is required/);
+    expect(await rejection(parseProblem(problem(spec({ calls: 'nope.csv' })), base))).toMatch(/^marginals\[0\]\[0\]\.calls: .*cannot read/);
+    expect(await rejection(parseProblem(problem(spec({ column: 'period 1', shiftMeanTo: 'period 9' })), base))).toMatch(/^marginals\[0\]\[0\]\.shiftMeanTo: "period 9" matches no column/);
     // without the explicit repair the differing means are refused
-    expect(await rejection(buildProblem(problem(spec({ column: 'period 1' })), base))).toMatch(/not in convex order.*means differ/);
+    expect(await rejection(parseProblem(problem(spec({ column: 'period 1' })), base))).toMatch(/not in convex order.*means differ/);
   });
 });
 

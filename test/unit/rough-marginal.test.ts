@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkConvexOrder } from '../../src/marginals/convexOrder.js';
-import { buildMarginal, newMarginalContext } from '../../src/marginals/spec.js';
+import { newMarginalContext } from '../../src/marginals/context.js';
+import { buildMarginal } from '../../src/marginals/spec.js';
 import type { Marginal } from '../../src/marginals/types.js';
 import { forwardCalls } from '../../src/rough/fourier.js';
 import { normalize } from '../../src/rough/params.js';

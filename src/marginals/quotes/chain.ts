@@ -61,10 +61,11 @@ export function readPriceTable(file: string): PriceTable {
   } catch {
     throw new VmotError('cannot read the file', file);
   }
-  return parsePriceTable(text, file, extname(file).toLowerCase() === '.json' ? 'json' : 'csv');
+  return parsePriceTable(text, file);
 }
 
-export function parsePriceTable(text: string, file: string, format: 'csv' | 'json'): PriceTable {
+/** Parses a price table's text; `file` names it in errors and, by its extension, picks JSON (.json) or CSV. */
+export function parsePriceTable(text: string, file: string, format: 'csv' | 'json' = extname(file).toLowerCase() === '.json' ? 'json' : 'csv'): PriceTable {
   let records: unknown;
   try {
     records = format === 'json' ? JSON.parse(text) : parse(text, { columns: true, skip_empty_lines: true, trim: true, comment: '#' });

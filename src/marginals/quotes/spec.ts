@@ -1,9 +1,9 @@
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { VmotError } from '../../core/errors.js';
 import { listedFromQuotes } from '../listed.js';
+import type { MarginalContext } from '../context.js';
 import type { Marginal } from '../types.js';
-import { readPriceTable, selectExpiry } from './chain.js';
+import { parsePriceTable, selectExpiry } from './chain.js';
 import { parityForward } from './parity.js';
 import { expiryLaw } from './pipeline.js';
 import { affineMarginal } from './transform.js';
@@ -34,10 +34,11 @@ export const quotesSchema = z
 export type QuotesSpec = z.output<typeof quotesSchema>;
 
 /** Builds the `quotes` marginal of a problem file; `path` names the field in errors (e.g. "marginals[0][1]"). */
-export async function buildQuotesMarginal(p: QuotesSpec, baseDir: string, path: string): Promise<Marginal> {
+export async function buildQuotesMarginal(p: QuotesSpec, ctx: Pick<MarginalContext, 'readText'>, path: string): Promise<Marginal> {
   const table = (name: 'calls' | 'puts') => {
+    const { path: file, text } = ctx.readText(p[name], `${path}.${name}`);
     try {
-      return readPriceTable(resolve(baseDir, p[name]));
+      return parsePriceTable(text, file);
     } catch (e) {
       throw e instanceof VmotError ? new VmotError(e.message, `${path}.${name}`) : e;
     }

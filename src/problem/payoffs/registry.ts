@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { VmotError } from '../../core/errors.js';
 import { parseWith } from '../../core/schema.js';
 import { basket, basketSchema } from './basket.js';
@@ -33,6 +33,32 @@ const kinds: Record<string, PayoffKind> = {
   expression: kind({ schema: expressionSchema, build: expression }),
   sum: kind({ schema: sumSchema, build: (p, dims, path) => sum(p, dims, path, buildPayoff) }),
 };
+
+/**
+ * Every payoff of a problem file, by its "type" (README "The problem file"): for types and the JSON Schema. The
+ * registry validates each type with its own schema (and a sum's terms one by one), so errors name the field.
+ */
+export const payoffSpecSchema: z.ZodType<PayoffSpecInput, PayoffSpecInput> = z
+  .lazy(() =>
+    z.union([
+      quadraticSchema,
+      basketSchema,
+      extremumSchema,
+      forwardStartSchema,
+      expressionSchema,
+      sumSchema.extend({ terms: z.array(z.strictObject({ weight: z.number().optional(), payoff: payoffSpecSchema })).min(1) }),
+    ]),
+  )
+  .meta({ id: 'Payoff', description: 'The exotic\'s payoff as a function of the price path, by its "type"' });
+
+/** A payoff spec as written in a problem file. */
+export type PayoffSpecInput =
+  | z.input<typeof quadraticSchema>
+  | z.input<typeof basketSchema>
+  | z.input<typeof extremumSchema>
+  | z.input<typeof forwardStartSchema>
+  | z.input<typeof expressionSchema>
+  | { type: 'sum'; terms: { weight?: number; payoff: PayoffSpecInput }[] };
 
 /** Builds a payoff from its JSON spec; `path` names the field in errors. */
 export function buildPayoff(spec: unknown, dims: Dims, path = 'payoff'): Payoff {

@@ -10,6 +10,8 @@ export interface NeuralDetails {
   tail: TailSummary;
   /** E_theta[beta'_gamma(c - phi)]: total mass of the primal density, 1 at convergence. */
   mass: number;
+  /** The training schedule as resolved for this bound (defaults by formulation and dimension). */
+  training: { steps: number; batch: number; gamma: number };
   networks: TrainedDual;
 }
 
@@ -44,11 +46,11 @@ export const neuralSolver: Solver<NeuralDetails> = {
       steps: t.steps,
       seconds: t.seconds,
       trace: t.trace,
-      details: { tail: t.tail, mass: t.mass, networks: t.networks },
+      details: { tail: t.tail, mass: t.mass, training: { steps: t.steps, batch: t.batch, gamma: t.networks.gamma }, networks: t.networks },
     };
   },
   summary: (r) => [`dual over the last ${r.details.tail.steps} steps ${r.details.tail.mean.toPrecision(6)} +- ${r.details.tail.stderr.toPrecision(2)}; primal density mass ${r.details.mass.toPrecision(3)}`],
-  detailsJson: (d) => ({ tail: d.tail, mass: d.mass }),
+  detailsJson: (d) => ({ tail: d.tail, mass: d.mass, training: d.training }),
   store: {
     encode: (d) => ({ ...d, networks: { ...d.networks, weights: encodeNets(d.networks.weights) } }),
     decode: (raw) => {

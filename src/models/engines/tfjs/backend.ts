@@ -1,9 +1,12 @@
-import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import * as tf from './tf.js';
 
 let chosen: Promise<string> | undefined;
 
-/** Picks the TF.js backend once: tensorflow (optional @tensorflow/tfjs-node) when it loads, else wasm. */
+/**
+ * Picks the TF.js backend once per process: "tensorflow" when the optional peer @tensorflow/tfjs-node is installed
+ * and loads, else "wasm"; resolves when it is ready, with its name.
+ */
 export function tfBackend(): Promise<string> {
   chosen ??= (async () => {
     try {

@@ -52,7 +52,7 @@ export class TfjsEngine implements Engine {
           if (l < net.length - 1) layerInputs.push(a);
         });
         acts.push(layerInputs);
-        outs.push(a.reshape([B]));
+        outs.push(tf.reshape(a, [B]));
       });
       const mults = batch.multipliers.map((m) => (m ? tf.tensor1d(m) : null));
       let phi: tf.Tensor1D = tf.zeros([B]);
@@ -68,7 +68,7 @@ export class TfjsEngine implements Engine {
       // dL/dout_k = w_k / B - m_k * gamma * (c - phi)^+ / B
       const dPen = tf.mul(rp, -gamma / B);
       this.nets.forEach((net, k) => {
-        let g: tf.Tensor2D = tf.add(mults[k] ? tf.mul(dPen, mults[k]!) : dPen, integralWeights[k] / B).reshape([B, 1]);
+        let g: tf.Tensor2D = tf.reshape(tf.add(mults[k] ? tf.mul(dPen, mults[k]!) : dPen, integralWeights[k] / B), [B, 1]);
         for (let l = net.length - 1; l >= 0; l--) {
           const a = acts[k][l];
           // explicit transposes: tfjs-wasm's transposed matMul kernels run about 7x slower

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
+import { packageRoot } from '../../../core/package.js';
 import type { Kernel } from './fused-step.js';
 
 /** Kernel flavours, fastest first: relaxed-SIMD FMA, plain SIMD128, plain TypeScript loops. */
@@ -13,32 +13,42 @@ export const MAX_PAGES = 16384;
 
 /** The compiled kernel of one flavour (built from assembly/kernel.ts by `npm run build:wasm`), or undefined if absent. */
 function wasmFile(kind: 'relaxed-simd' | 'simd'): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) {
-      const file = join(dir, 'build', `kernel-${kind}.wasm`);
-      return existsSync(file) ? file : undefined;
-    }
-    const up = dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
+  const file = join(packageRoot(), 'build', `kernel-${kind}.wasm`);
+  return existsSync(file) ? file : undefined;
 }
 
 /**
  * Compiles the best kernel flavour not faster than `max` that this runtime accepts. Relaxed SIMD
  * needs V8's --experimental-wasm-relaxed-simd on Node 20; it is switched on here when needed.
+ * A faster flavour whose module is missing (an install without build/) is reported on stderr: the
+ * runtime could run it, the package did not ship it.
  */
 export function compileKernel(max: KernelKind = 'relaxed-simd'): { kind: KernelKind; module?: WebAssembly.Module } {
+  const missing: KernelKind[] = [];
+  const found = (kind: KernelKind, module?: WebAssembly.Module) => {
+    if (missing.length > 0) warnOnce(`vmot: warning: ${missing.map((k) => `build/kernel-${k}.wasm`).join(' and ')} not found in ${packageRoot()} (run "npm run build:wasm"); the wasm engine falls back to the slower ${kind} kernel`);
+    return { kind, module };
+  };
   for (const kind of KERNEL_KINDS.slice(KERNEL_KINDS.indexOf(max))) {
-    if (kind === 'ts') return { kind };
+    if (kind === 'ts') return found(kind);
     const file = wasmFile(kind);
-    if (!file) continue;
+    if (!file) {
+      missing.push(kind);
+      continue;
+    }
     const bytes = readFileSync(file);
     if (kind === 'relaxed-simd' && !WebAssembly.validate(bytes)) setFlagsFromString('--experimental-wasm-relaxed-simd');
-    if (WebAssembly.validate(bytes)) return { kind, module: new WebAssembly.Module(bytes) };
+    if (WebAssembly.validate(bytes)) return found(kind, new WebAssembly.Module(bytes));
   }
-  return { kind: 'ts' };
+  return found('ts');
+}
+
+const warned = new Set<string>();
+/** One line on stderr, once per process and message. */
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  process.stderr.write(`${message}\n`);
 }
 
 /** Instantiates a compiled kernel on `memory`, or the plain TypeScript kernel when there is no module. */
