@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { intArg, positiveArg } from './args.js';
 import { EXIT } from './exit.js';
-import { Interrupted, VmotError } from '../core/errors.js';
-import { writeJsonAtomic } from '../core/files.js';
+import { CheckFailed, Interrupted, VmotError } from '../core/errors.js';
+import { writableFolder, writeJsonAtomic } from '../core/files.js';
 import type { StopFlag } from '../core/progress.js';
 import { loadProblem } from '../problem/problem.js';
 import { loadSolver, solverNames } from '../solvers/registry.js';
@@ -31,6 +31,8 @@ interface BoundsOptions {
   atoms?: number | 'auto';
   lpTol?: number;
   lpTime?: number;
+  allowFilesOutside?: boolean;
+  checkpointSeconds?: number;
 }
 
 export function boundsCommand(): Command {
@@ -42,6 +44,8 @@ export function boundsCommand(): Command {
     .option('--seed <n>', 'training seed (overrides training.seed)', intArg('--seed'))
     .option('--steps <n>', 'training steps (overrides training.steps)', intArg('--steps'))
     .option('--quiet', 'no progress output')
+    .option('--checkpoint-seconds <s>', 'seconds between training checkpoints (default 10)', positiveArg('--checkpoint-seconds'))
+    .option('--allow-files-outside', "let the problem file read data files outside its own folder (refused by default)")
     .option('--hedge <dir>', "export each bound's hedge (hedge.json, TF.js models, strips, shortfall report) to DIR/<side>/")
     .option('--method <m>', `solver: ${solverNames().join(', ')}, or both (neural and lp side by side)`, methodArg, ['neural'])
     .option('--atoms <n>', 'LP atoms per asset and date (default: the most within 40000 LP columns), or "auto": refine until the error is below --lp-tol', atomsArg)
@@ -49,11 +53,15 @@ export function boundsCommand(): Command {
     .option('--lp-time <s>', 'with --atoms auto: seconds for all LP solves of one bound (default 600)', positiveArg('--lp-time'))
     .action(async (file: string, o: BoundsOptions) => {
       if (o.hedge && !o.method.includes('neural')) throw new VmotError('exports the neural hedge; use --method neural or both (the LP potentials are in lp-<side>.json in --out)', '--hedge');
-      const problem = await loadProblem(file, { seed: o.seed, steps: o.steps });
+      const problem = await loadProblem(file, { seed: o.seed, steps: o.steps }, { allowFilesOutside: o.allowFilesOutside });
       // the numerical stack loads only once the input is valid, so bad input fails fast
       const { solveAll } = await import('../solvers/solve.js');
       const { reportJson } = await import('../report/json.js');
       const outDir = o.out ?? join('runs', problem.name);
+      // output folders are checked before any work starts
+      writableFolder(outDir, '--out');
+      if (o.hedge) writableFolder(o.hedge, '--hedge');
+      const onNotice = (message: string) => process.stderr.write(`vmot: note: ${message}\n`);
       const progress = progressReporter(o.quiet);
       // SIGINT (Ctrl-C) and SIGTERM (batch schedulers) stop after the current step with a checkpoint saved
       const stop: StopFlag & { signal?: NodeJS.Signals } = { requested: false };
@@ -74,6 +82,8 @@ export function boundsCommand(): Command {
             await solveAll(problem, solver, {
               workDir: outDir,
               stop,
+              onNotice,
+              checkpointSeconds: o.checkpointSeconds,
               options: options[name],
               onProgress: (p) => progress.update(`${p.side} bound`, p.step, p.steps, `dual ${p.value.toPrecision(5)}`),
             }),
@@ -121,5 +131,8 @@ export function boundsCommand(): Command {
         const neural = reports.find((r) => r.solver === 'neural') as SolveReport<NeuralDetails>;
         for (const doc of await exportReport(o.hedge, problem, neural)) (o.json ? process.stderr : process.stdout).write(hedgeSummary(doc, join(o.hedge, doc.side, 'hedge.json')));
       }
+      // a bound that failed a check was printed as such, and the exit code says so too (3)
+      const unreliable = reports.flatMap((r) => [r.upper, r.lower]).filter((b) => b?.reliable === false);
+      if (unreliable.length > 0) throw new CheckFailed(`${unreliable.map((b) => `the ${b!.solver} ${b!.side} bound`).join(' and ')} failed its checks (UNRELIABLE above)`);
     });
 }

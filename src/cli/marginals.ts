@@ -108,7 +108,9 @@ function lawJson(l: ExpiryLaw, files: { density: string; quantile: string; units
     discount: l.parity.discount,
     discountEstimated: l.parity.discountEstimated,
     parityResiduals: l.parity.points,
+    arbitrage: l.arbitrage,
     quotes: l.cleaned.notes,
+    projection: l.cleaned.projection,
     mass: mass(l),
     mean: l.marginal.mean,
     sd: Math.sqrt(l.marginal.variance),
@@ -131,12 +133,13 @@ function lawText(l: ExpiryLaw, files: { density: string; quantile: string; units
   const lines = [
     `expiry "${l.expiry.calls}" / "${l.expiry.puts}"`,
     `  parity: forward ${f4(p.forward)}, discount ${f4(p.discount)}${p.discountEstimated ? ' (estimated)' : ' (given)'}; Theil-Sen on strikes ${p.points.map((q) => q.strike).join(', ')}, max |residual| ${f4(Math.max(...p.points.map((q) => Math.abs(q.residual))))}`,
-    `  quotes: ${used} out-of-the-money quotes used (${notes.filter((n) => n.action === 'moved').length} moved), ${itm} in-the-money not used, ${shown.length - notes.filter((n) => n.action === 'moved').length} removed:`,
+    `  quotes: ${used} out-of-the-money quotes used (${notes.filter((n) => n.action === 'moved').length} moved by ${l.cleaned.projection} projection), ${itm} in-the-money not used, ${shown.length - notes.filter((n) => n.action === 'moved').length} removed:`,
     ...shown.map((n) =>
       n.action === 'moved'
         ? `    moved   ${n.option} ${n.strike}: ${f4(n.quote)} -> ${f4(n.cleaned!)} (${n.change! > 0 ? '+' : ''}${f4(n.change!)}) ${n.reason}`
         : `    removed ${n.option} ${n.strike}: ${f4(n.quote)} ${n.reason}`,
     ),
+    ...(l.arbitrage.length ? [`  arbitrage in the raw quotes (beyond their tolerance; not at the parity strikes): ${l.arbitrage.map((a) => a.message).join('; ')}`] : []),
     `  density: mass ${mass(l).toFixed(9)}, mean ${f4(l.marginal.mean)} (forward ${f4(p.forward)}), sd ${f4(Math.sqrt(l.marginal.variance))}, support [${l.marginal.range().map(f4).join(', ')}]${shift ? `, shifted by ${f4(shift)} (calendar repair)` : ''}`,
     `  repricing: worst ${worst.option} ${worst.strike}: model ${f4(worst.model)} vs quote ${f4(worst.quote)} (${f4(Math.abs(worst.error) / worst.tolerance)} of its tolerance ${f4(worst.tolerance)})`,
     `  wrote ${files.density}, ${files.quantile}, ${files.units}`,

@@ -3,15 +3,20 @@ import { positiveArg } from './args.js';
 import { writeLineChart } from '../report/plot.js';
 import { computeSmile, loadSmileParams } from '../rough/smile.js';
 
+/** Most strikes of one smile. */
+const MAX_STRIKES = 10_000;
+
 /** "80,90,100" or "lo:hi:count" (count equally spaced strikes). */
 export function parseStrikes(v: string): number[] {
   const range = v.split(':');
   if (range.length === 3) {
     const [lo, hi, n] = range.map(Number);
-    if (!(lo > 0 && hi > lo && Number.isInteger(n) && n >= 2)) throw new InvalidArgumentError(`--strikes range must be lo:hi:count with 0 < lo < hi and count >= 2, got "${v}"`);
+    if (!(lo > 0 && hi > lo && Number.isInteger(n) && n >= 2 && n <= MAX_STRIKES))
+      throw new InvalidArgumentError(`--strikes range must be lo:hi:count with 0 < lo < hi and 2 <= count <= ${MAX_STRIKES}, got "${v}"`);
     return Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
   }
   const ks = v.split(',').map((s) => Number(s.trim()));
+  if (ks.length > MAX_STRIKES) throw new InvalidArgumentError(`--strikes takes at most ${MAX_STRIKES} strikes, got ${ks.length}`);
   const bad = ks.findIndex((k) => !(k > 0) || !Number.isFinite(k));
   if (bad >= 0) throw new InvalidArgumentError(`--strikes must be positive numbers, got "${v.split(',')[bad]}"`);
   return ks;

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { VmotError } from './errors.js';
 
@@ -26,6 +26,16 @@ export function readJsonIfPresent(file: string): unknown {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return undefined;
+  }
+}
+
+/** Makes sure `dir` is a folder this process can write (creating it), before any work starts; otherwise a VmotError naming `field`. */
+export function writableFolder(dir: string, field: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new VmotError(`${dir} is not a folder vmot can write to (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, field);
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { VmotError } from '../core/errors.js';
 import type { EarlierCalls } from './rough-heston.js';
 
@@ -16,10 +16,17 @@ export interface MarginalContext {
   inputs: Map<string, string>;
 }
 
-export function newMarginalContext(baseDir: string): MarginalContext {
+/**
+ * A context for the marginals of one problem. Data files are read from `baseDir` and below only, unless
+ * `allowFilesOutside` (a problem file from elsewhere must not read the rest of the machine).
+ */
+export function newMarginalContext(baseDir: string, opts: { allowFilesOutside?: boolean } = {}): MarginalContext {
   const inputs = new Map<string, string>();
   const readText = (file: string, field: string) => {
     const path = resolve(baseDir, file);
+    const rel = relative(resolve(baseDir), path);
+    if (!opts.allowFilesOutside && (rel.startsWith('..') || isAbsolute(rel)))
+      throw new VmotError(`${JSON.stringify(file)} is outside the problem file's folder ${resolve(baseDir)}; pass --allow-files-outside (allowFilesOutside) to read it`, field);
     let text: string;
     try {
       text = readFileSync(path, 'utf8');

@@ -21,6 +21,12 @@ function kind<S extends z.ZodType>(k: MarginalKind<S>): MarginalKind<S> {
   return k;
 }
 
+/** Most samples of an empirical law (inline or in a file). */
+const MAX_SAMPLES = 10_000_000;
+
+/** A short, escaped excerpt of a line of a data file, for an error message (never the file's contents). */
+const excerpt = (line: string) => JSON.stringify(line.length > 40 ? `${line.slice(0, 40)}...` : line);
+
 const normalSchema = z.strictObject({ dist: z.literal('normal'), mean: finite, sd: positive });
 const lognormalSchema = z.strictObject({ dist: z.literal('lognormal'), forward: positive, sigma: positive });
 const uniformSchema = z
@@ -29,7 +35,7 @@ const uniformSchema = z
 const empiricalSchema = z
   .strictObject({
     dist: z.literal('empirical'),
-    samples: z.array(finite).min(2, 'needs at least 2 samples').optional(),
+    samples: z.array(finite).min(2, 'needs at least 2 samples').max(MAX_SAMPLES, `must have at most ${MAX_SAMPLES} samples`).optional(),
     /** One number per line, relative to the problem file. */
     file: z.string().optional(),
   })
@@ -54,7 +60,8 @@ const kinds: Record<string, MarginalKind> = {
         .filter((l) => l !== '' && !l.startsWith('#'));
       const nums = values.map(Number);
       const bad = nums.findIndex((v) => !Number.isFinite(v));
-      if (bad >= 0) throw new VmotError(`line ${bad + 1} of ${file} is not a number: ${JSON.stringify(values[bad])}`, `${path}.file`);
+      if (bad >= 0) throw new VmotError(`line ${bad + 1} of ${file} is not a number: ${excerpt(values[bad])}`, `${path}.file`);
+      if (nums.length > MAX_SAMPLES) throw new VmotError(`${file} has ${nums.length} numbers; at most ${MAX_SAMPLES}`, `${path}.file`);
       if (nums.length < 2) throw new VmotError(`${file} needs at least 2 numbers`, `${path}.file`);
       return empiricalMarginal(nums, `empirical ${p.file}`);
     },

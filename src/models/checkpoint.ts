@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readJsonIfPresent, writeJsonAtomic } from '../core/files.js';
-import type { EngineState } from './engines/contract.js';
+import type { EngineState, NetWeights } from './engines/contract.js';
 import { decodeState, encodeState, type Enc } from './engines/weights.js';
 import type { TailState } from './tail.js';
 
@@ -21,17 +23,37 @@ export interface TracePoint {
   loss: number;
 }
 
+type Stored = Omit<Checkpoint, 'state'> & { state: Enc<EngineState>; checksum: string };
+
+/** SHA-256 of everything a checkpoint holds but the checksum itself. */
+const checksum = (cp: Omit<Stored, 'checksum'>) => createHash('sha256').update(JSON.stringify(cp)).digest('hex');
+
+/** Writes the checkpoint with its checksum, atomically (temp file + rename): a kill never leaves half a file. */
 export function saveCheckpoint(file: string, cp: Checkpoint): void {
-  writeJsonAtomic(file, { ...cp, state: encodeState(cp.state) });
+  const stored = { ...cp, state: encodeState(cp.state) };
+  writeJsonAtomic(file, { ...stored, checksum: checksum(stored) });
 }
 
-/** The checkpoint in `file` if it belongs to the same job (same fingerprint), else undefined. */
-export function loadCheckpoint(file: string, fingerprint: string): Checkpoint | undefined {
-  const raw = readJsonIfPresent(file) as (Omit<Checkpoint, 'state'> & { state: Enc<EngineState> }) | undefined;
-  if (raw?.fingerprint !== fingerprint) return undefined;
+const finite = (nets: NetWeights[]) => nets.every((net) => net.every((l) => l.w.every(Number.isFinite) && l.b.every(Number.isFinite)));
+
+/**
+ * The checkpoint in `file` if it belongs to the same job (same fingerprint) and is intact, else undefined; `notice`
+ * hears why a checkpoint that exists was not used (corrupt, not finite, another job's), so a restart is never silent.
+ */
+export function loadCheckpoint(file: string, fingerprint: string, notice: (message: string) => void = () => undefined): Checkpoint | undefined {
+  if (!existsSync(file)) return undefined;
+  const raw = readJsonIfPresent(file) as Stored | undefined;
+  const discard = (why: string) => (notice(`checkpoint ${file} ${why}; training starts again from step 0`), undefined);
+  if (!raw || typeof raw !== 'object') return discard('is not readable JSON (truncated?)');
+  if (raw.fingerprint !== fingerprint) return discard('belongs to another problem, engine or setting');
+  const { checksum: sum, ...rest } = raw;
+  if (sum !== checksum(rest)) return discard('fails its checksum (modified or damaged)');
+  let state: EngineState;
   try {
-    return { ...raw, state: decodeState(raw.state) };
+    state = decodeState(raw.state);
   } catch {
-    return undefined; // unreadable state: train afresh
+    return discard('has an unreadable state');
   }
+  if (!finite(state.weights) || !finite(state.adam.m) || !finite(state.adam.v)) return discard('holds weights that are not finite');
+  return { ...rest, state };
 }

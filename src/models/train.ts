@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { Interrupted } from '../core/errors.js';
+import { Interrupted, VmotError } from '../core/errors.js';
 import type { Progress, StopFlag } from '../core/progress.js';
 import { Rng } from '../core/random.js';
 import type { BoundSide, FirstDateMap, FormulationChoice, FormulationKind } from '../problem/formulation.js';
 import type { Problem } from '../problem/problem.js';
 import { loadCheckpoint, saveCheckpoint, type TracePoint } from './checkpoint.js';
 import { DEFAULT_BATCH, defaultGamma, defaultSteps } from './defaults.js';
+import { divergence } from './divergence.js';
 import type { CostScaling, NetRole } from './dual.js';
 import type { Engine, NetSpec, NetWeights } from './engines/contract.js';
 import { createEngine } from './engines/registry.js';
@@ -46,6 +47,10 @@ export interface TrainOptions {
   onProgress?: (p: Progress) => void;
   /** Set to true (e.g. by SIGINT) to stop after the current step with a checkpoint saved. */
   stop?: StopFlag;
+  /** Seconds between checkpoints (default 10). */
+  checkpointSeconds?: number;
+  /** Hears what the caller should know but is not an error (e.g. a checkpoint that could not be used). */
+  onNotice?: (message: string) => void;
 }
 
 const CHECKPOINT_SECONDS = 10;
@@ -72,7 +77,7 @@ export async function trainBound(problem: Problem, side: BoundSide, choice: Form
       .update(JSON.stringify({ problem: problem.fingerprint, side, kind: choice.kind, map: choice.map, engine: engine.name }))
       .digest('hex');
     const cpFile = options.checkpointDir ? join(options.checkpointDir, `checkpoint-${side}.json`) : undefined;
-    const cp = cpFile ? loadCheckpoint(cpFile, fingerprint) : undefined;
+    const cp = cpFile ? loadCheckpoint(cpFile, fingerprint, options.onNotice) : undefined;
     let step = 0;
     let trace: TracePoint[] = [];
     let secondsBefore = 0;
@@ -85,9 +90,11 @@ export async function trainBound(problem: Problem, side: BoundSide, choice: Form
     }
     const t0 = performance.now();
     let lastSave = t0;
+    let savedStep = step;
     const save = () => {
       if (cpFile) saveCheckpoint(cpFile, { fingerprint, step, seconds: secondsBefore + (performance.now() - t0) / 1000, trace, state: engine.getState(), tail: tail.encode() });
       lastSave = performance.now();
+      savedStep = step;
     };
     const steps = opts.steps ?? defaultSteps(choice.kind, problem.d);
     const batchSize = opts.batch ?? DEFAULT_BATCH[choice.kind];
@@ -96,8 +103,15 @@ export async function trainBound(problem: Problem, side: BoundSide, choice: Form
     while (step < steps) {
       const lr = learningRate(step, steps, opts.learningRate, opts.decayFraction, opts.lrFinal);
       const { batch } = dual.sample(batchSize, rng.child(`batch/${side}/${step}`));
-      const r = await engine.step(batch, lr, penaltyGamma(step, steps, Math.min(opts.gammaStart, gamma), gamma, opts.gammaRamp));
-      if (!Number.isFinite(r.loss)) throw new Error(`training diverged at step ${step} (loss ${r.loss}); lower training.learningRate or training.gamma`);
+      const g = penaltyGamma(step, steps, Math.min(opts.gammaStart, gamma), gamma, opts.gammaRamp);
+      const r = await engine.step(batch, lr, g);
+      const diverged = divergence(r, g);
+      if (diverged)
+        // the checkpoint on disk (if any) is from before this step: states are saved only after passing this check
+        throw new VmotError(
+          `the ${side} bound diverged at step ${step + 1}: ${diverged}; lower training.learningRate (${opts.learningRate}) or training.gamma (${gamma})${cpFile && savedStep > 0 ? `; ${cpFile} holds step ${savedStep}, from before it` : ''}`,
+          'training',
+        );
       step += 1;
       if (step > tailStart) tail.add(engine.getState().weights, toPrice(r.value));
       if (step % every === 0 || step === steps) {
@@ -110,12 +124,13 @@ export async function trainBound(problem: Problem, side: BoundSide, choice: Form
         save();
         throw new Interrupted(step);
       }
-      if ((performance.now() - lastSave) / 1000 > CHECKPOINT_SECONDS) save();
+      if ((performance.now() - lastSave) / 1000 > (options.checkpointSeconds ?? CHECKPOINT_SECONDS)) save();
     }
     save();
     const state = engine.getState();
     engine.setState({ ...state, weights: tail.weights });
     const ev = await evaluate(engine, dual, gamma, opts.evalSamples, rng.child(`eval/${side}`));
+    if (!Number.isFinite(toPrice(ev.value))) throw new VmotError(`the ${side} bound's dual value is ${toPrice(ev.value)}; the trained potentials are not finite`, 'training');
     return {
       value: toPrice(ev.value),
       primal: ev.primal,

@@ -57,12 +57,17 @@ export interface Problem {
 }
 
 /** Builds a problem from a typed spec; `baseDir` resolves relative file names. Throws VmotError naming the field. */
-export function buildProblem(spec: ProblemSpec, baseDir = '.'): Promise<Problem> {
-  return parseProblem(spec, baseDir);
+export function buildProblem(spec: ProblemSpec, baseDir = '.', opts: ProblemOptions = {}): Promise<Problem> {
+  return parseProblem(spec, baseDir, opts);
+}
+
+export interface ProblemOptions {
+  /** Read data files (empirical samples, quotes) outside the problem file's folder too (default: refused). */
+  allowFilesOutside?: boolean;
 }
 
 /** Validates a parsed problem file (any JSON value) and builds its marginals and payoff. Throws VmotError naming the field. */
-export async function parseProblem(raw: unknown, baseDir: string): Promise<Problem> {
+export async function parseProblem(raw: unknown, baseDir: string, opts: ProblemOptions = {}): Promise<Problem> {
   const { $schema: _schema, ...spec } = parseWith(problemSchema, raw, '');
   const d = spec.marginals[0].length;
   spec.marginals.forEach((row, t) => {
@@ -70,12 +75,13 @@ export async function parseProblem(raw: unknown, baseDir: string): Promise<Probl
   });
   const T = spec.marginals.length;
   // date by date: a marginal may depend on the same asset's earlier dates (rough Heston keeps them in convex order)
-  const ctx = newMarginalContext(baseDir);
+  const ctx = newMarginalContext(baseDir, opts);
   const marginals: Marginal[][] = [];
   for (const [t, row] of spec.marginals.entries()) {
     marginals.push([]);
     for (const [i, m] of row.entries()) marginals[t].push(await buildMarginal(m, ctx, `marginals[${t}][${i}]`));
   }
+  marginals.forEach((row, t) => row.forEach((m, i) => checkScale(m, `marginals[${t}][${i}]`)));
   for (let i = 0; i < d; i++) {
     for (let t = 0; t + 1 < T; t++) {
       const r = checkConvexOrder(marginals[t][i], marginals[t + 1][i], spec.convexOrder);
@@ -83,18 +89,46 @@ export async function parseProblem(raw: unknown, baseDir: string): Promise<Probl
     }
   }
   const payoff = buildPayoff(spec.payoff, { T, d });
+  checkPayoffFinite(payoff, marginals);
   const inputs = [...ctx.inputs].map(([file, sha256]) => ({ file, sha256 }));
   const fingerprint = createHash('sha256').update(JSON.stringify({ spec, inputs: inputs.map((x) => x.sha256) })).digest('hex');
   return { name: spec.name, T, d, marginals, payoff, formulation: spec.formulation, bounds: spec.bounds, training: spec.training, fingerprint, inputs };
 }
 
+/** Refuses a law whose mean or variance overflows double precision, or whose range is not finite, naming it. */
+function checkScale(m: Marginal, field: string): void {
+  const [lo, hi] = m.range();
+  if (!Number.isFinite(m.mean) || !Number.isFinite(m.variance) || !Number.isFinite(lo) || !Number.isFinite(hi))
+    throw new VmotError(`its mean, variance or range is not finite in double precision (mean ${m.mean}, variance ${m.variance}): rescale the prices (e.g. to returns)`, field);
+}
+
+const PROBE_LEVELS = [1e-6, 0.01, 0.25, 0.5, 0.75, 0.99, 1 - 1e-6];
+
+/**
+ * The payoff must be finite wherever the marginals put mass: probed on comonotone and antitone paths through the
+ * quantiles above, so that an overflow (prices or coefficients near 1e308) is refused here, naming the payoff, and not
+ * met as a diverged training.
+ */
+function checkPayoffFinite(payoff: Payoff, marginals: Marginal[][]): void {
+  const T = marginals.length;
+  const d = marginals[0].length;
+  const s = new Float64Array(T * d);
+  for (const u of PROBE_LEVELS)
+    for (const anti of [false, true]) {
+      for (let t = 0; t < T; t++) for (let i = 0; i < d; i++) s[t * d + i] = marginals[t][i].quantile(anti && i % 2 === 1 ? 1 - u : u);
+      const v = payoff.value(s);
+      if (!Number.isFinite(v))
+        throw new VmotError(`is ${v} at prices [${Array.from(s, (x) => x.toPrecision(3)).join(', ')}] (quantile level ${u} of every marginal): too large for double precision; rescale the prices or the coefficients`, 'payoff');
+    }
+}
+
 /** Reads and validates a problem file; `overrides` replace training settings (e.g. from the command line). */
-export async function loadProblem(file: string, overrides: { seed?: number; steps?: number } = {}): Promise<Problem> {
+export async function loadProblem(file: string, overrides: { seed?: number; steps?: number } = {}, opts: ProblemOptions = {}): Promise<Problem> {
   const raw = readJsonFile(file, 'problem file');
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   if (Object.keys(defined).length > 0 && typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
     const r = raw as Record<string, unknown>;
     r.training = { ...(typeof r.training === 'object' ? r.training : {}), ...defined };
   }
-  return parseProblem(raw, dirname(resolve(file)));
+  return parseProblem(raw, dirname(resolve(file)), opts);
 }

@@ -22,8 +22,9 @@ export function summaryText<D>(r: SolveReport<D>, solver: Solver<D>, files: stri
     const err = b.discretizationError !== null ? `+- ${g(b.error)} (discretization)` : `+- ${g(b.error)}`;
     lines.push(
       `  ${b.side.padEnd(5)}  ${f(b.value)} ${err}   primal ${f(b.primal)} +- ${g(b.stderr)}   ` +
-        `(${b.formulation}${b.map ? `, ${b.map} first date` : ''}; ${b.engine}; ${b.steps} steps, ${b.seconds.toFixed(1)} s)${b.converged ? '' : '   NOT CONVERGED'}`,
+        `(${b.formulation}${b.map ? `, ${b.map} first date` : ''}; ${b.engine}; ${b.steps} steps, ${b.seconds.toFixed(1)} s)${b.reliable === false ? '   UNRELIABLE' : ''}`,
     );
+    for (const c of b.checks ?? []) if (!c.ok) lines.push(`         UNRELIABLE: ${c.message}`);
     lines.push(`         ${b.reason}`);
     for (const line of solver.summary(b)) lines.push(`         ${line}`);
   }

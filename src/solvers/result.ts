@@ -2,6 +2,13 @@ import type { BoundSide, FirstDateMap, FormulationKind } from '../problem/formul
 import type { Provenance } from './provenance.js';
 import type { References, Transport } from './references.js';
 
+/** One check of a bound against what always holds (src/solvers/checks.ts); a failed one marks the bound unreliable. */
+export interface Check {
+  name: 'converged' | 'transport' | 'sign';
+  ok: boolean;
+  message: string;
+}
+
 /**
  * One bound of the price interval as every solver reports it (the solver seam's result): the same top-level fields
  * for all solvers, so text, JSON, plots and comparisons are written once; what only one solver has sits in `details`.
@@ -41,6 +48,10 @@ export interface BoundResult<D = unknown> {
    * to these to solver tolerance. Absent: the value is held to the continuous laws' bounds (References) within `error`.
    */
   transport?: Transport;
+  /** Checks against what always holds (src/solvers/checks.ts), set by solveAll. */
+  checks?: Check[];
+  /** False when a check failed: the value must not be used as a bound. */
+  reliable?: boolean;
   details: D;
 }
 

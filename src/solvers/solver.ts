@@ -12,6 +12,10 @@ export interface SolveContext {
   stop?: StopFlag;
   /** Solver-specific options (e.g. the LP's atoms), validated by the solver; errors name the field. */
   options?: Record<string, unknown>;
+  /** Seconds between checkpoints of a solver that keeps them (default 10). */
+  checkpointSeconds?: number;
+  /** Hears what the caller should know but is not an error (e.g. a checkpoint that could not be used). */
+  onNotice?: (message: string) => void;
 }
 
 /**

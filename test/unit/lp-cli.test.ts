@@ -8,7 +8,7 @@ import { compareSide } from '../../src/solvers/compare.js';
 import type { BoundResult } from '../../src/solvers/result.js';
 
 /** Keys every solver's bound has in `vmot bounds --json` (the solver seam's BoundResult, less the trace). */
-const SHARED_KEYS = ['solver', 'side', 'value', 'primal', 'stderr', 'discretizationError', 'error', 'converged', 'formulation', 'map', 'exact', 'reason', 'warnings', 'engine', 'steps', 'seconds', 'details'];
+const SHARED_KEYS = ['solver', 'side', 'value', 'primal', 'stderr', 'discretizationError', 'error', 'converged', 'formulation', 'map', 'exact', 'reason', 'warnings', 'engine', 'steps', 'seconds', 'checks', 'reliable', 'details'];
 
 describe('vmot bounds --method lp', () => {
   afterEach(() => vi.restoreAllMocks());

@@ -40,6 +40,29 @@ export function checkCallPrices(strikes: number[], calls: number[], discount: nu
   return v;
 }
 
+/**
+ * Monotonicity of the raw quotes of one expiry, before anything is fitted to them: call prices must not rise with the
+ * strike and put prices must not fall (a call or put spread with a negative price is an arbitrage). A move within
+ * `tolerance(price)` (a tick, stale quotes) is not flagged: the cleaning removes those. Returns the violations, largest first.
+ */
+export function quoteMonotonicity(strikes: number[], calls: (number | undefined)[], puts: (number | undefined)[], tolerance: (price: number) => number): PriceViolation[] {
+  const v: PriceViolation[] = [];
+  for (const [option, prices, sign] of [['call', calls, 1], ['put', puts, -1]] as const) {
+    let prev: number | undefined;
+    strikes.forEach((k, i) => {
+      const p = prices[i];
+      if (p === undefined || p <= 0) return;
+      if (prev !== undefined) {
+        const rise = sign * (p - prices[prev]!);
+        if (rise > tolerance(Math.max(p, prices[prev]!)))
+          v.push({ kind: 'increasing', strikes: [strikes[prev], k], amount: rise, message: `${option} ${strikes[prev]} at ${f4(prices[prev]!)} and ${k} at ${f4(p)} (${option === 'call' ? 'rises' : 'falls'} by ${f4(rise)})` });
+      }
+      prev = i;
+    });
+  }
+  return v.sort((a, b) => b.amount - a.amount);
+}
+
 /** Raw SVI parameters of total implied variance w(k) = a + b (rho (k - m) + sqrt((k - m)^2 + sigma^2)) (Gatheral 2004). */
 export interface SviParams {
   a: number;

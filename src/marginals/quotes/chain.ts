@@ -26,9 +26,13 @@ function toNumber(v: unknown, file: string, where: string): number | undefined {
   return n;
 }
 
+/** Most strikes accepted per file (the cleaning QP and the density LP grow with them). */
+const MAX_STRIKES = 5000;
+
 /** Builds a table from records {strike, <column>: price, ...} (the rows of a CSV file or a JSON array). */
 function tableFromRecords(records: Record<string, unknown>[], file: string): PriceTable {
   if (records.length < 2) throw new VmotError('needs a header and at least 2 strikes', file);
+  if (records.length > MAX_STRIKES) throw new VmotError(`has ${records.length} strikes; at most ${MAX_STRIKES}`, file);
   const names = Object.keys(records[0]);
   const strikeKey = names.find((n) => n.trim().toLowerCase() === 'strike');
   if (!strikeKey) throw new VmotError(`has no "strike" column (columns: ${names.join(', ')})`, file);

@@ -27,6 +27,8 @@ export interface CleanedQuotes {
   prices: number[];
   /** Every quote of the expiry with its fate. */
   notes: QuoteNote[];
+  /** How the quotes were projected onto no-arbitrage prices: "least squares", or the fallback and why. */
+  projection: string;
 }
 
 /** Pricing tolerance of a quote: max(0.05, 2% of the price) (price units). */
@@ -74,7 +76,7 @@ export function cleanQuotes(q: ExpiryQuotes, fit: ParityFit, solveQp: QpSolver, 
   const strikes = kept.map((c) => c.strike);
   const toCall = (c: (typeof kept)[number], price: number) => (c.option === 'put' ? price + D * (F - c.strike) : price);
   const target = kept.map((c) => toCall(c, c.quote));
-  const projected = projectCalls(strikes, target, kept.map((c) => quoteTolerance(c.quote)), D, F, solveQp, field);
+  const { calls: projected, method } = projectCalls(strikes, target, kept.map((c) => quoteTolerance(c.quote)), D, F, solveQp, field);
   const violations = checkCallPrices(strikes, target, D, F);
   const prices = kept.map((c, i) => projected[i] - (c.option === 'put' ? D * (F - c.strike) : 0));
   kept.forEach((c, i) => {
@@ -87,14 +89,15 @@ export function cleanQuotes(q: ExpiryQuotes, fit: ParityFit, solveQp: QpSolver, 
     notes.push({ ...c, action: 'moved', reason: `projected onto no-arbitrage prices${near.length ? ` (${near.join('; ')})` : ''}`, cleaned: prices[i], change });
   });
   notes.sort((a, b) => a.strike - b.strike || a.option.localeCompare(b.option));
-  return { strikes, calls: projected, option: kept.map((c) => c.option), prices, notes };
+  return { strikes, calls: projected, option: kept.map((c) => c.option), prices, notes, projection: method };
 }
 
 /**
  * Tolerance-weighted L2 projection min sum ((x_i - c_i)/tol_i)^2 onto call prices that are convex, decreasing and
- * of slope >= -D on 0 = K_0 < K_1 < ... with x_0 = D F fixed (the no-arbitrage cone of Carr-Madan), solved by HiGHS.
+ * of slope >= -D on 0 = K_0 < K_1 < ... with x_0 = D F fixed (the no-arbitrage cone of Carr-Madan), solved by HiGHS;
+ * the L1 projection min sum |x_i - c_i| / tol_i when the QP does not finish in QP_SECONDS.
  */
-function projectCalls(K: number[], c: number[], tol: number[], D: number, F: number, solveQp: QpSolver, field: string): number[] {
+function projectCalls(K: number[], c: number[], tol: number[], D: number, F: number, solveQp: QpSolver, field: string): { calls: number[]; method: string } {
   const n = K.length;
   // slope row s_i = (x_{i+1} - x_i) / (K_{i+1} - K_i), i = 0..n-1 with x_0 = D F, K_0 = 0 (constant moved to the bound)
   const slopeRow = (i: number): { idx: number[]; val: number[]; off: number } => {
@@ -112,14 +115,30 @@ function projectCalls(K: number[], c: number[], tol: number[], D: number, F: num
   }
   const last = slopeRow(n - 1);
   rows.push({ idx: last.idx, val: last.val, lo: -INF, hi: -last.off });
-  const x = solveQp({
+  const { x } = solveQp({
     n,
     hessian: tol.map((t, i) => [i, i, 2 / (t * t)]),
     lin: c.map((ci, i) => (-2 * ci) / (tol[i] * tol[i])),
     lo: K.map(() => 0),
     hi: K.map(() => D * F),
     rows,
+    timeLimit: QP_SECONDS,
   });
-  if (!x) throw new VmotError('the projection onto no-arbitrage call prices failed', field);
-  return Array.from(x);
+  if (x) return { calls: Array.from(x), method: 'least squares' };
+  // HiGHS' active-set QP can stall on long chains (some 2000-strike files): the least-absolute-deviation projection
+  // is an LP (columns x, e+, e-; x - e+ + e- = c), which the simplex solves in seconds
+  const { x: l1, status } = solveQp({
+    n: 3 * n,
+    hessian: [],
+    lin: [...K.map(() => 0), ...tol.map((t) => 1 / t), ...tol.map((t) => 1 / t)],
+    lo: Array(3 * n).fill(0),
+    hi: [...K.map(() => D * F), ...Array(2 * n).fill(INF)],
+    rows: [...rows, ...c.map((ci, i) => ({ idx: [i, n + i, 2 * n + i], val: [1, -1, 1], lo: ci, hi: ci }))],
+    timeLimit: 60,
+  });
+  if (!l1) throw new VmotError(`the projection onto no-arbitrage call prices failed (least squares: no solution in ${QP_SECONDS} s; least absolute deviations: HiGHS status "${status}")`, field);
+  return { calls: Array.from(l1.subarray(0, n)), method: `least absolute deviations (the least-squares QP did not finish in ${QP_SECONDS} s)` };
 }
+
+/** Seconds for the least-squares projection before the LP fallback. */
+const QP_SECONDS = 5;

@@ -108,8 +108,8 @@ export function fitDensity(inp: DensityFitInput, solveQp: QpSolver, field = 'quo
     hi[c] = 0.5;
   }
   for (let c = D2; c < cols; c++) lin[c] = lambda / h;
-  const sol = solveQp({ n: cols, hessian: [], lin, lo, hi, rows });
-  if (!sol) throw new VmotError('no smooth density reprices the cleaned quotes within half their tolerance', field);
+  const { x: sol, status } = solveQp({ n: cols, hessian: [], lin, lo, hi, rows });
+  if (!sol) throw new VmotError(`no smooth density reprices the cleaned quotes within half their tolerance (HiGHS status "${status}")`, field);
   // back to price units; clip solver round-off below zero and renormalize the mass to exactly 1
   const f = Float64Array.from({ length: R }, (_, j) => Math.max(0, sol[j]) / F);
   const x = Float64Array.from(z, (v) => v * F);

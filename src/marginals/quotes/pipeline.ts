@@ -2,6 +2,8 @@ import type { Marginal } from '../types.js';
 import { readPriceTable, selectExpiry, type ExpiryQuotes, type PriceTable } from './chain.js';
 import { cleanQuotes, quoteTolerance, type CleanedQuotes, type OptionType } from './clean.js';
 import { fitDensity, gridDensityMarginal, type GridDensity } from './density.js';
+import { VmotError } from '../../core/errors.js';
+import { quoteMonotonicity, type PriceViolation } from './arbitrage.js';
 import { parityForward, type ParityFit } from './parity.js';
 import { qpSolver } from './qp.js';
 
@@ -26,6 +28,8 @@ export interface Repricing {
 /** The risk-neutral law of one expiry (price units) with everything the pipeline found on the way. */
 export interface ExpiryLaw {
   expiry: ExpiryQuotes['expiry'];
+  /** Arbitrage in the raw quotes beyond a quote's tolerance (none at the parity strikes: that is refused). */
+  arbitrage: PriceViolation[];
   parity: ParityFit;
   cleaned: CleanedQuotes;
   density: GridDensity;
@@ -36,7 +40,27 @@ export interface ExpiryLaw {
 /** Quotes -> parity forward/discount -> cleaned OTM quotes -> smooth Breeden-Litzenberger density -> marginal. */
 export async function expiryLaw(q: ExpiryQuotes, opts: QuotesOptions = {}, field = 'quotes'): Promise<ExpiryLaw> {
   const solveQp = await qpSolver();
-  const parity = parityForward(q, { discount: opts.discount }, field);
+  // arbitrage in the raw quotes (beyond a quote's tolerance) is found before put-call parity is fitted to them: at the
+  // strikes the parity fit reads it would bias forward and discount, so it is refused there and reported elsewhere
+  const arbitrage = quoteMonotonicity(q.strikes, q.calls, q.puts, quoteTolerance);
+  const refuse = (found: PriceViolation[], where: string) =>
+    new VmotError(
+      `arbitrage in the quotes of "${q.expiry.calls}" / "${q.expiry.puts}"${where} (call prices must not rise with the strike, put prices must not fall): ${found
+        .slice(0, 3)
+        .map((a) => a.message)
+        .join('; ')}${found.length > 3 ? `; and ${found.length - 3} more` : ''}; remove these quotes or give the discount factor`,
+      field,
+    );
+  let parity: ParityFit;
+  try {
+    parity = parityForward(q, { discount: opts.discount }, field);
+  } catch (e) {
+    // a parity fit that fails on quotes with arbitrage fails because of it
+    throw e instanceof VmotError && arbitrage.length > 0 ? refuse(arbitrage, '') : e;
+  }
+  const parityStrikes = new Set(parity.points.map((p) => p.strike));
+  const atParity = arbitrage.filter((a) => a.strikes.some((k) => parityStrikes.has(k)));
+  if (atParity.length > 0) throw refuse(atParity, ' at strikes put-call parity uses');
   const cleaned = cleanQuotes(q, parity, solveQp, field);
   const density = fitDensity(
     {
@@ -61,7 +85,7 @@ export async function expiryLaw(q: ExpiryQuotes, opts: QuotesOptions = {}, field
     const quote = cleaned.prices[i];
     return { option, strike: k, quote, model, error: model - quote, tolerance: quoteTolerance(quote) };
   });
-  return { expiry: q.expiry, parity, cleaned, density, marginal, repricing };
+  return { expiry: q.expiry, arbitrage, parity, cleaned, density, marginal, repricing };
 }
 
 /** Reads the two files (CSV or JSON) and builds the law of the expiry `column`. */

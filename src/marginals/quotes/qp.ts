@@ -17,6 +17,8 @@ export interface Qp {
   lo: number[];
   hi: number[];
   rows: Row[];
+  /** Seconds HiGHS may spend (default 60); past it the solve counts as failed. */
+  timeLimit?: number;
 }
 
 /** An absent bound (HiGHS reads IEEE infinity as its infinity). */
@@ -29,8 +31,8 @@ function merge(idx: number[], val: number[]): Map<number, number> {
   return m;
 }
 
-/** A QP solver: x, or undefined if the problem is infeasible or the solve fails. */
-export type QpSolver = (p: Qp) => Float64Array | undefined;
+/** A QP solver: x, or undefined with HiGHS' status when the problem is infeasible, the time limit is reached or the solve fails. */
+export type QpSolver = (p: Qp) => { x?: Float64Array; status: string };
 
 /** The QP solver on the process's HiGHS runtime (loaded on first use); its solves are synchronous. */
 export async function qpSolver(): Promise<QpSolver> {
@@ -38,8 +40,8 @@ export async function qpSolver(): Promise<QpSolver> {
   return (p) => solveQp(highs, p);
 }
 
-/** Solves a convex QP (an LP when `hessian` is empty) by HiGHS; returns x, or undefined if it is infeasible or the solve fails. */
-function solveQp(highs: Highs, p: Qp): Float64Array | undefined {
+/** Solves a convex QP (an LP when `hessian` is empty) by HiGHS; returns x when optimal, and the model status. */
+function solveQp(highs: Highs, p: Qp): { x?: Float64Array; status: string } {
   const starts = [0];
   const indices: number[] = [];
   const values: number[] = [];
@@ -79,14 +81,15 @@ function solveQp(highs: Highs, p: Qp): Float64Array | undefined {
       ...(qIdx.length > 0 && { hessian: { format: 'triangular', dimension: p.n, starts: Int32Array.from(qStarts), indices: Int32Array.from(qIdx), values: Float64Array.from(qVal) } }),
     },
     (model) => {
-      model.options.set({ output_flag: false });
+      model.options.set({ output_flag: false, time_limit: p.timeLimit ?? 60 });
       try {
         model.run();
       } catch {
-        return undefined; // HiGHS reports a solve error (e.g. numerical trouble) by throwing
+        return { status: 'solve error' }; // HiGHS reports a solve error (e.g. numerical trouble) by throwing
       }
-      if (model.getModelStatus() !== highs.constants.modelStatus.optimal) return undefined;
-      return model.getSolution().colValue;
+      const code = model.getModelStatus();
+      const status = Object.entries(highs.constants.modelStatus).find(([, v]) => v === code)?.[0] ?? String(code);
+      return code === highs.constants.modelStatus.optimal ? { x: model.getSolution().colValue, status } : { status };
     },
   );
 }

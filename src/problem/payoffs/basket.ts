@@ -22,5 +22,6 @@ export function basket(p: z.output<typeof basketSchema>, dims: Dims, path: strin
     },
     // g(w.s) with g convex: mixed difference has the sign of w1 w2
     structure: singleDate(dims, t, d === 2 ? signModularity(w[0] * w[1]) : 'unknown'),
+    nonnegative: true,
   };
 }

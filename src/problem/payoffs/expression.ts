@@ -5,17 +5,31 @@ import type { Built, Dims, PathFn } from './types.js';
 
 export const expressionSchema = z.strictObject({ type: z.literal('expression'), expr: z.string({ error: 'must be a string' }) });
 
+/** Longest expression accepted (characters): parsing and evaluation stay fast and within the stack. */
+const MAX_EXPRESSION = 10_000;
+
 const EXPR_FUNCTIONS = new Set(['max', 'min', 'abs', 'exp', 'log', 'sqrt', 'pow', 'sign']);
 const EXPR_OPERATORS = new Set(['add', 'subtract', 'multiply', 'divide', 'pow', 'unaryMinus', 'unaryPlus', 'smaller', 'larger', 'smallerEq', 'largerEq']);
 
 /** An arithmetic expression over s[t][i] (and x[i] = s[0][i], y[i] = s[1][i] when T = 2), 0-based, parsed by mathjs (never eval). */
 export function expression(p: z.output<typeof expressionSchema>, dims: Dims, at: string): Built {
-  const expr = p.expr;
   const path = `${at}.expr`;
+  if (p.expr.length > MAX_EXPRESSION) throw new VmotError(`has ${p.expr.length} characters; at most ${MAX_EXPRESSION}`, path);
+  try {
+    return compileExpression(p.expr, dims, path);
+  } catch (e) {
+    // parsing, checking and evaluating recurse over the expression tree
+    if (e instanceof RangeError) throw new VmotError('is nested too deeply', path);
+    throw e;
+  }
+}
+
+function compileExpression(expr: string, dims: Dims, path: string): Built {
   let node: math.MathNode;
   try {
     node = math.parse(expr);
   } catch (e) {
+    if (e instanceof RangeError) throw e;
     throw new VmotError(`cannot parse: ${(e as Error).message}`, path);
   }
   const vars = dims.T === 2 ? ['s', 'x', 'y'] : ['s'];
@@ -69,7 +83,7 @@ export function expression(p: z.output<typeof expressionSchema>, dims: Dims, at:
   try {
     value(probe);
   } catch (e) {
-    throw e instanceof VmotError ? e : new VmotError(`cannot evaluate: ${(e as Error).message}`, path);
+    throw e instanceof VmotError || e instanceof RangeError ? e : new VmotError(`cannot evaluate: ${(e as Error).message}`, path);
   }
   return { label: `expression(${expr})`, value, dates: [...dates].sort((a, b) => a - b) };
 }

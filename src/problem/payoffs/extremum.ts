@@ -23,5 +23,6 @@ export function extremum(p: z.output<typeof extremumSchema>, dims: Dims, path: s
       return Math.max(0, call ? e - k : k - e);
     },
     structure: singleDate(dims, t, d === 2 ? m : 'unknown'),
+    nonnegative: true,
   };
 }

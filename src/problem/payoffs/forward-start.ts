@@ -30,5 +30,6 @@ export function forwardStart(p: z.output<typeof forwardStartSchema>, dims: Dims,
       return kind === 'call' ? Math.max(0, z) : kind === 'put' ? Math.max(0, -z) : Math.abs(z);
     },
     structure: { separable: false, modularity: Array(dims.T).fill('unknown') },
+    nonnegative: true,
   };
 }

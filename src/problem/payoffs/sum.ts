@@ -31,5 +31,6 @@ export function sum(p: z.output<typeof sumSchema>, dims: Dims, path: string, bui
       return v;
     },
     structure,
+    nonnegative: parts.every(({ w, payoff }) => w >= 0 && payoff.nonnegative),
   };
 }

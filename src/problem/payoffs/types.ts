@@ -27,6 +27,8 @@ export interface Payoff {
   readonly dates: number[];
   /** Known from the payoff type, or undefined when it must be checked numerically. */
   readonly structure?: Structure;
+  /** True when the payoff is >= 0 on every path (calls, puts, straddles): then no bound can be negative. */
+  readonly nonnegative?: boolean;
 }
 
 /** Number of dates T and assets d of the problem the payoff belongs to. */

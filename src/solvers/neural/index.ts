@@ -27,7 +27,7 @@ export const neuralSolver: Solver<NeuralDetails> = {
   name: 'neural',
   async solve(problem, side, ctx) {
     const choice = chooseFormulation(problem.formulation, side, problem.payoff, problem.marginals, problem.training.seed);
-    const t = await trainBound(problem, side, choice, { checkpointDir: ctx.workDir, onProgress: ctx.onProgress, stop: ctx.stop });
+    const t = await trainBound(problem, side, choice, { checkpointDir: ctx.workDir, onProgress: ctx.onProgress, stop: ctx.stop, checkpointSeconds: ctx.checkpointSeconds, onNotice: ctx.onNotice });
     return {
       solver: 'neural',
       side,

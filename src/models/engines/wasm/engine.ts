@@ -53,6 +53,8 @@ export class WasmEngine implements Engine {
     const chunks = wopts.chunks ?? Math.max(8, 2 * threads);
     if (!Number.isInteger(chunks) || chunks < 1) throw new VmotError(`must be a positive integer, got ${chunks}`, 'chunks');
     const layout = makeLayout(opts.specs, threads, tile, chunks);
+    if (Math.ceil(layout.io / PAGE) + 1 > MAX_PAGES)
+      throw new VmotError(`the networks need ${(layout.io / 2 ** 20).toFixed(0)} MiB of the engine's ${MAX_PAGES / 16} MiB memory; use fewer or smaller layers`, 'training.width');
     const memory = new WebAssembly.Memory({ initial: Math.ceil(layout.io / PAGE) + 1, maximum: MAX_PAGES, shared: true });
     const f32 = new Float32Array(memory.buffer);
     initMemory(layout, f32);
@@ -183,7 +185,7 @@ export class WasmEngine implements Engine {
     if (n > this.capacity) {
       const end = ioLayout(this.layout, n).end;
       const pages = Math.ceil(end / PAGE) - this.memory.buffer.byteLength / PAGE;
-      if (Math.ceil(end / PAGE) > MAX_PAGES) throw new VmotError(`${n} rows do not fit in the engine's memory`, 'batch.size');
+      if (Math.ceil(end / PAGE) > MAX_PAGES) throw new VmotError(`${n} rows do not fit in the engine's ${MAX_PAGES / 16} MiB memory with these networks; use a smaller batch`, 'training.batch');
       if (pages > 0) this.memory.grow(pages);
       this.capacity = n;
     }

@@ -1,0 +1,45 @@
+import { Rng } from '../core/random.js';
+import type { Problem } from '../problem/problem.js';
+import { numericStructure } from './formulation.js';
+import type { References } from './references.js';
+import type { BoundResult, Check } from './result.js';
+
+/** Relative slack of the always-valid bounds (rounding and the quadrature of the continuous transport values). */
+const SLACK = 1e-6;
+
+/**
+ * The transport (Frechet) bounds [lo, hi] of a payoff of the last date's prices: every coupling of the last marginals,
+ * martingale or not, prices it inside them, so no VMOT bound can leave them. Known for d = 2 when the payoff is
+ * super- or submodular there (Lorentz 1953: the comonotone coupling maximises a supermodular payoff, the antitone
+ * one minimises it; the reverse for submodular).
+ */
+export function transportInterval(problem: Problem, ref: References): { lo: number; hi: number } | undefined {
+  const { T, d, payoff } = problem;
+  if (d !== 2 || ref.comonotone === undefined || ref.antitone === undefined || payoff.dates.some((t) => t !== T - 1)) return undefined;
+  const structure = payoff.structure ?? (T === 2 ? numericStructure(payoff, problem.marginals, new Rng(`${problem.training.seed}/structure`)) : undefined);
+  const m = structure?.modularity[T - 1];
+  if (m === 'super' || m === 'modular') return { lo: ref.antitone, hi: ref.comonotone };
+  if (m === 'sub') return { lo: ref.comonotone, hi: ref.antitone };
+  return undefined;
+}
+
+/**
+ * The checks of one bound that need no solver: its solver's own convergence test; inside the transport bounds of the
+ * last date (within its error bar when it converged); not below 0 for a payoff that is never negative.
+ */
+export function checkBound(problem: Problem, b: BoundResult, ref: References): Check[] {
+  const checks: Check[] = [{ name: 'converged', ok: b.converged, message: b.converged ? `${b.solver} converged` : `the ${b.solver} solver did not converge (its own test); its value and error bar mean nothing` }];
+  const f = (x: number) => x.toPrecision(6);
+  const slack = (scale: number) => (b.converged ? b.error : 0) + SLACK * Math.max(Math.abs(scale), Math.abs(b.value), 1e-300);
+  const t = transportInterval(problem, ref);
+  if (t) {
+    const tol = slack(Math.max(Math.abs(t.lo), Math.abs(t.hi), t.hi - t.lo));
+    const ok = b.value >= t.lo - tol && b.value <= t.hi + tol;
+    checks.push({ name: 'transport', ok, message: `${f(b.value)} ${ok ? 'inside' : 'outside'} the transport bounds [${f(t.lo)}, ${f(t.hi)}] of the last date, which every coupling respects` });
+  }
+  if (problem.payoff.nonnegative) {
+    const ok = b.value >= -slack(0);
+    checks.push({ name: 'sign', ok, message: ok ? 'not negative (the payoff is never negative)' : `${f(b.value)} is below 0, and the payoff is never negative` });
+  }
+  return checks;
+}
