@@ -9,6 +9,7 @@ import { loadProblem } from '../problem/problem.js';
 import { loadSolver, solverNames } from '../solvers/registry.js';
 import type { NeuralDetails } from '../solvers/neural/index.js';
 import type { SolveReport } from '../solvers/result.js';
+import type { HedgeDoc } from '../hedge/document.js';
 import { progressReporter } from './progress.js';
 
 const atomsArg = (v: string): number | 'auto' => (v === 'auto' ? 'auto' : intArg('--atoms')(v));
@@ -33,6 +34,7 @@ interface BoundsOptions {
   lpTime?: number;
   allowFilesOutside?: boolean;
   checkpointSeconds?: number;
+  report?: boolean;
 }
 
 export function boundsCommand(): Command {
@@ -47,6 +49,7 @@ export function boundsCommand(): Command {
     .option('--checkpoint-seconds <s>', 'seconds between training checkpoints (default 10)', positiveArg('--checkpoint-seconds'))
     .option('--allow-files-outside', "let the problem file read data files outside its own folder (refused by default)")
     .option('--hedge <dir>', "export each bound's hedge (hedge.json, TF.js models, strips, shortfall report) to DIR/<side>/")
+    .option('--report', 'also write the HTML report (report.html), its figures as PNG and its tables as CSV to --out (as `vmot report`)')
     .option('--method <m>', `solver: ${solverNames().join(', ')}, or both (neural and lp side by side)`, methodArg, ['neural'])
     .option('--atoms <n>', 'LP atoms per asset and date (default: the most within 40000 LP columns), or "auto": refine until the error is below --lp-tol', atomsArg)
     .option('--lp-tol <x>', 'with --atoms auto: relative discretization error to reach (default 0.005)', positiveArg('--lp-tol'))
@@ -110,26 +113,43 @@ export function boundsCommand(): Command {
         writeJsonAtomic(f, json[r.solver]);
         files.push(f);
       }
-      const { writeConvergencePlot } = await import('../report/convergence.js');
-      const plot = join(outDir, 'convergence.png');
-      if (writeConvergencePlot(plot, reports[0])) files.push(plot);
+      const { convergenceChart } = await import('../report/figures/training.js');
+      const { writeChart } = await import('../report/plot.js');
+      for (const side of problem.bounds) {
+        const chart = convergenceChart(side, reports);
+        if (!chart) continue;
+        const plot = join(outDir, `convergence-${side}.png`);
+        writeChart(plot, chart);
+        files.push(plot);
+      }
       if (reports.length === 2) {
         const { comparisonText } = await import('../report/compare.js');
         const { compareReports } = await import('../solvers/compare.js');
         const comparison = compareReports(reports[0], reports[1], reports[0].references);
         const out = { name: problem.name, ...json, comparison };
         writeJsonAtomic(join(outDir, 'comparison.json'), out);
-        process.stdout.write(o.json ? `${JSON.stringify(out)}\n` : comparisonText(problem.name, comparison, reports[0].references));
+        process.stdout.write(o.json ? `${JSON.stringify(out)}\n` : comparisonText(problem.name, comparison, reports[0].references, reports.flatMap((r) => r.warnings.map((w) => `${r.solver}: ${w}`))));
       } else if (o.json) process.stdout.write(`${JSON.stringify(json[reports[0].solver])}\n`);
       else {
         const { summaryText } = await import('../report/text.js');
         process.stdout.write(summaryText(reports[0], await loadSolver(reports[0].solver), files));
       }
+      const hedges: HedgeDoc[] = [];
       if (o.hedge) {
         const { exportReport } = await import('../hedge/export.js');
         const { hedgeSummary } = await import('../report/hedge.js');
         const neural = reports.find((r) => r.solver === 'neural') as SolveReport<NeuralDetails>;
-        for (const doc of await exportReport(o.hedge, problem, neural)) (o.json ? process.stderr : process.stdout).write(hedgeSummary(doc, join(o.hedge, doc.side, 'hedge.json')));
+        for (const doc of await exportReport(o.hedge, problem, neural)) {
+          hedges.push(doc);
+          (o.json ? process.stderr : process.stdout).write(hedgeSummary(doc, join(o.hedge, doc.side, 'hedge.json')));
+        }
+      }
+      const { writeManifest } = await import('../report/run.js');
+      writeManifest(outDir, problem, o.method, o.hedge, o.allowFilesOutside);
+      if (o.report) {
+        const { writeReport } = await import('../report/write.js');
+        const r = await writeReport(outDir, { problem, reports, hedges });
+        (o.json ? process.stderr : process.stdout).write(`report: ${r.html} (${r.figures.length} figures in ${join(outDir, 'figures')}; ${r.tables.join(', ')})\n`);
       }
       // a bound that failed a check was printed as such, and the exit code says so too (3)
       const unreliable = reports.flatMap((r) => [r.upper, r.lower]).filter((b) => b?.reliable === false);

@@ -8,7 +8,9 @@ import { checkSviButterfly, type SviButterflyReport } from '../marginals/quotes/
 import { checkCalendar } from '../marginals/quotes/calendar.js';
 import { readPriceTable, selectExpiry } from '../marginals/quotes/chain.js';
 import { expiryLaw, type ExpiryLaw } from '../marginals/quotes/pipeline.js';
-import { writeLineChart } from '../report/plot.js';
+import { affineMarginal } from '../marginals/quotes/transform.js';
+import { marginalChart } from '../report/figures/marginals.js';
+import { writeChart } from '../report/plot.js';
 
 interface Options {
   column: string[];
@@ -65,7 +67,7 @@ export function marginalsCommand(): Command {
       mkdirSync(o.out, { recursive: true });
       const asset = o.asset ?? basename(calls).split(/[_.]/)[0];
       const files = laws.map((l, i) => writeLaw(o.out, `${slug(asset)}-${slug(o.column[i])}`, l, calendar?.shifts[i] ?? 0, o.reference));
-      if (o.plot) plotDensities(o.plot, laws, o.reference);
+      if (o.plot) plotDensities(o.plot, asset, o.column, laws, o.reference);
       const summary = laws.map((l, i) => lawJson(l, files[i], calendar?.shifts[i] ?? 0));
       if (o.json) process.stdout.write(`${JSON.stringify({ expiries: summary, calendar: calendar?.pairs ?? null })}\n`);
       else process.stdout.write(laws.map((l, i) => lawText(l, files[i], calendar?.shifts[i] ?? 0)).join('') + calendarText(calendar));
@@ -152,14 +154,12 @@ function calendarText(c: ReturnType<typeof checkCalendar> | undefined): string {
   return c.pairs.map((p) => `calendar: "${p.from}" <=c "${p.to}" ok (mean gap ${f4(p.report.meanGap)}, worst call gap ${f4(p.report.worstCallGap)} at ${f4(p.report.worstStrike)})\n`).join('');
 }
 
-function plotDensities(file: string, laws: ExpiryLaw[], reference?: number): void {
+/** The densities of one asset's expiries on the range of their bulk, with the strikes quoted and used (prices, or returns vs `reference`). */
+function plotDensities(file: string, asset: string, columns: string[], laws: ExpiryLaw[], reference?: number): void {
   const to = (x: number) => (reference ? x / reference - 1 : x);
-  writeLineChart(file, {
-    title: 'risk-neutral densities from option quotes',
-    xLabel: reference ? `return vs ${reference}` : 'price',
-    yLabel: 'density',
-    series: laws.map((l) => ({ label: l.expiry.calls, points: Array.from(l.density.x, (x, j) => ({ x: to(x), y: l.density.f[j] * (reference ?? 1) })) })),
-  });
+  const marginals = laws.map((l) => (reference ? affineMarginal(l.marginal, 1 / reference, -1, `${l.marginal.label} as return vs ${reference}`) : l.marginal));
+  const marks = laws.map((l, i) => ({ label: `strikes quoted and used, "${columns[i]}"`, xs: l.cleaned.strikes.map(to) }));
+  writeChart(file, marginalChart(asset, marginals, 'density', columns.map((c) => `"${c}"`), marks));
 }
 
 function printSvi(p: number[], json?: boolean): void {

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { positiveArg } from './args.js';
-import { writeLineChart } from '../report/plot.js';
+import { writeChart } from '../report/plot.js';
 import { computeSmile, loadSmileParams } from '../rough/smile.js';
 
 /** Most strikes of one smile. */
@@ -40,10 +40,11 @@ export function smileCommand(): Command {
       const smile = computeSmile(loadSmileParams(file), o.maturity, o.strikes, { tol: o.tol });
       const ms = performance.now() - t0;
       if (o.plot) {
-        writeLineChart(o.plot, {
+        writeChart(o.plot, {
+          kind: 'line',
           title: `rough Heston smile, T = ${o.maturity}`,
-          xLabel: 'strike',
-          yLabel: 'implied volatility',
+          x: { label: 'strike' },
+          y: { label: 'implied volatility' },
           series: [{ label: 'implied vol', points: smile.rows.filter((r) => Number.isFinite(r.impliedVol)).map((r) => ({ x: r.strike, y: r.impliedVol })) }],
         });
       }

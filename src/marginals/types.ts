@@ -1,4 +1,5 @@
 import type { ListedVanillas } from './listed.js';
+import type { QuotesFit } from './quotes/fit.js';
 
 /** A probability law on the real line, as the solver and the checks need it. */
 export interface Marginal {
@@ -18,6 +19,8 @@ export interface Marginal {
   range(): [number, number];
   /** The listed vanillas the law was built from (quotes marginals), absent otherwise. */
   readonly listed?: ListedVanillas;
+  /** How the law fits the option quotes it was built from (quotes marginals), absent otherwise. */
+  readonly fit?: QuotesFit;
 }
 
 /** Undiscounted put price E[(K-X)^+] by put-call parity. */

@@ -17,6 +17,8 @@ const problemSchema = z.strictObject({
   /** Path or URL of the JSON Schema (schema/problem.schema.json) for editors; ignored by vmot. */
   $schema: z.string().optional(),
   name: z.string().default('problem'),
+  /** Asset names for reports and tables, one per asset (default "asset 0", "asset 1", ...). */
+  assets: z.array(z.string().min(1).max(64)).optional(),
   marginals: z.array(z.array(z.unknown()).min(1, 'needs at least one asset')).min(2, 'needs at least two dates (T >= 2)'),
   payoff: z.unknown(),
   formulation: z.enum(['full', 'reduced', 'auto']).default('auto'),
@@ -41,6 +43,8 @@ export type ProblemSpec = z.input<typeof problemFileSchema>;
 
 export interface Problem {
   name: string;
+  /** Asset names, one per asset (the problem file's "assets", or "asset 0", "asset 1", ...). */
+  assets: string[];
   /** Number of dates and of assets. */
   T: number;
   d: number;
@@ -54,6 +58,8 @@ export interface Problem {
   fingerprint: string;
   /** The data files read (empirical samples, option quotes), with their SHA-256. */
   inputs: { file: string; sha256: string }[];
+  /** The validated problem file (defaults filled in) and the folder its file names are relative to: parseProblem(spec, baseDir) rebuilds it. */
+  source: { spec: Record<string, unknown>; baseDir: string };
 }
 
 /** Builds a problem from a typed spec; `baseDir` resolves relative file names. Throws VmotError naming the field. */
@@ -74,6 +80,7 @@ export async function parseProblem(raw: unknown, baseDir: string, opts: ProblemO
     if (row.length !== d) throw new VmotError(`date ${t} has ${row.length} assets, date 0 has ${d}`, `marginals[${t}]`);
   });
   const T = spec.marginals.length;
+  if (spec.assets && spec.assets.length !== d) throw new VmotError(`names ${spec.assets.length} assets, the marginals have d = ${d}`, 'assets');
   // date by date: a marginal may depend on the same asset's earlier dates (rough Heston keeps them in convex order)
   const ctx = newMarginalContext(baseDir, opts);
   const marginals: Marginal[][] = [];
@@ -91,8 +98,23 @@ export async function parseProblem(raw: unknown, baseDir: string, opts: ProblemO
   const payoff = buildPayoff(spec.payoff, { T, d });
   checkPayoffFinite(payoff, marginals);
   const inputs = [...ctx.inputs].map(([file, sha256]) => ({ file, sha256 }));
-  const fingerprint = createHash('sha256').update(JSON.stringify({ spec, inputs: inputs.map((x) => x.sha256) })).digest('hex');
-  return { name: spec.name, T, d, marginals, payoff, formulation: spec.formulation, bounds: spec.bounds, training: spec.training, fingerprint, inputs };
+  // asset names are labels only: renaming them reuses finished results
+  const { assets: _names, ...numerical } = spec;
+  const fingerprint = createHash('sha256').update(JSON.stringify({ spec: numerical, inputs: inputs.map((x) => x.sha256) })).digest('hex');
+  return {
+    name: spec.name,
+    assets: spec.assets ?? Array.from({ length: d }, (_, i) => `asset ${i}`),
+    T,
+    d,
+    marginals,
+    payoff,
+    formulation: spec.formulation,
+    bounds: spec.bounds,
+    training: spec.training,
+    fingerprint,
+    inputs,
+    source: { spec, baseDir: resolve(baseDir) },
+  };
 }
 
 /** Refuses a law whose mean or variance overflows double precision, or whose range is not finite, naming it. */

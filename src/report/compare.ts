@@ -5,8 +5,8 @@ import { referenceLines } from './text.js';
 const f = (x: number) => x.toPrecision(6);
 const g = (x: number) => x.toPrecision(2);
 
-/** Two solvers side by side: values, gap, error bars, agreement, and each value against its transport bounds. */
-export function comparisonText(name: string, rows: SideComparison[], ref: References): string {
+/** Two solvers side by side: values, gap, error bars, agreement, each value against its transport bounds, and the solvers' warnings. */
+export function comparisonText(name: string, rows: SideComparison[], ref: References, warnings: string[] = []): string {
   if (rows.length === 0) return `${name}: nothing to compare\n`;
   const [a, b] = [rows[0].a.solver, rows[0].b.solver];
   const lines = [
@@ -35,5 +35,6 @@ export function comparisonText(name: string, rows: SideComparison[], ref: Refere
     for (const c of [r.a, r.b])
       if (!c.converged) lines.push(`  warning: the ${c.solver} ${r.side} bound did not converge; its error bar means nothing, trust the other value`);
   lines.push(...referenceLines(ref));
+  for (const w of warnings) lines.push(`  warning: ${w}`);
   return `${lines.join('\n')}\n`;
 }

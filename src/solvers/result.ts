@@ -7,6 +7,8 @@ export interface Check {
   name: 'converged' | 'transport' | 'sign';
   ok: boolean;
   message: string;
+  /** Passed, but only thanks to the error bar, or with an error bar too wide to say anything: worth a warning. */
+  warning?: string;
 }
 
 /**
@@ -43,6 +45,8 @@ export interface BoundResult<D = unknown> {
   seconds: number;
   /** The value along the run, for convergence plots (empty when the solver has none). */
   trace: { step: number; value: number }[];
+  /** The window of the trace the solver averaged over to make its result (from < step <= to), absent when it did not. */
+  averaged?: { from: number; to: number };
   /**
    * Transport bounds of the discrete laws the solver solved exactly on (the LP's atoms), when it did: the value is held
    * to these to solver tolerance. Absent: the value is held to the continuous laws' bounds (References) within `error`.

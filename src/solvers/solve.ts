@@ -52,7 +52,10 @@ async function solveSides<D>(problem: Problem, solver: Solver<D>, ctx: SolveCont
     r = { ...r, checks, reliable: checks.every((c) => c.ok) };
     report[side] = r;
     report.warnings.push(...r.warnings);
-    for (const c of checks) if (!c.ok) report.warnings.push(`${side} bound UNRELIABLE: ${c.message}`);
+    for (const c of checks) {
+      if (!c.ok) report.warnings.push(`${side} bound UNRELIABLE: ${c.message}`);
+      else if (c.warning) report.warnings.push(`${side} bound: ${c.warning}`);
+    }
   }
   const kinds = problem.bounds.map((s: BoundSide) => report[s]!.formulation);
   report.formulation = kinds.every((k) => k === kinds[0]) ? kinds[0] : problem.bounds.map((s, i) => `${kinds[i]} (${s})`).join(', ');

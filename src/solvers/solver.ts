@@ -30,6 +30,8 @@ export interface Solver<D = unknown> {
   summary(r: BoundResult<D>): string[];
   /** The details in summaries (--json, <solver>-result.json); default: as they are. */
   detailsJson?(d: D): unknown;
+  /** The optimal coupling the solver found, when it is discrete: paths[k * T * d + t * d + i] = asset i at date t on path k, with its mass (for the report's heat maps and coupling.csv). */
+  coupling?(d: D): { paths: Float64Array; mass: Float64Array };
   /** Lossless JSON form of the details for the per-bound result files that let a rerun reuse a finished bound. */
   store?: { encode(d: D): unknown; decode(raw: unknown): D };
 }

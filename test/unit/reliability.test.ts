@@ -14,6 +14,9 @@ import { loadCheckpoint, saveCheckpoint } from '../../src/models/checkpoint.js';
 import { initWeights, zerosLike } from '../../src/models/engines/weights.js';
 import { parseProblem } from '../../src/problem/problem.js';
 import { neuralSolver } from '../../src/solvers/neural/index.js';
+import { checkBound } from '../../src/solvers/checks.js';
+import { references } from '../../src/solvers/references.js';
+import type { BoundResult } from '../../src/solvers/result.js';
 import { solveAll } from '../../src/solvers/solve.js';
 
 const normal = (sd: number, mean = 0) => ({ dist: 'normal', mean, sd });
@@ -121,6 +124,28 @@ describe('training: divergence and unreliable bounds', () => {
     const failed = r.upper!.checks!.filter((c) => !c.ok).map((c) => c.name);
     expect(failed).toContain('transport');
     expect(r.warnings.join('\n')).toMatch(/upper bound UNRELIABLE: .* outside the transport bounds \[-1\.48\d*, 1\.48\d*\]/);
+  });
+});
+
+describe('checks of a bound against the transport bounds of the last date', () => {
+  it('outside them within the error bar is a warning; an error bar wider than them is a warning; inside is neither; an LP is held to its own atoms', async () => {
+    const p = await parseProblem(good(), '.');
+    const ref = references(p);
+    const hi = ref.comonotone!;
+    const bound = (value: number, error: number) => ({ solver: 'neural', side: 'upper', value, error, converged: true }) as BoundResult;
+    const transport = (value: number, error: number) => checkBound(p, bound(value, error), ref).find((c) => c.name === 'transport')!;
+    // the 600-step run of issue 19: 2.027 above the comonotone bound 1.4806 with an error bar of 10
+    const loose = transport(2.027, 10);
+    expect(loose.ok).toBe(true);
+    expect(loose.warning).toMatch(/^2\.02700 is outside the transport bounds \[-1\.48\d*, 1\.48\d*\] .* by less than its error bar \+-10: the transport bound is the tighter bound$/);
+    expect(transport(1.3, 5).warning).toMatch(/^its error bar \+-5\.0 is wider than the transport interval .*: it does not confirm the value$/);
+    expect(transport(1.47, 0.01).ok).toBe(true);
+    expect(transport(1.47, 0.01).warning).toBeUndefined();
+    expect(transport(hi + 0.1, 0.01).ok).toBe(false);
+    // an LP above the continuous bound but inside its own atoms' transport bounds: no warning; above those: a warning naming them
+    const lp = (value: number, own: number) => checkBound(p, { ...bound(value, 1e-3), solver: 'lp', transport: { comonotone: own, antitone: -own } }, ref).find((c) => c.name === 'transport')!;
+    expect(lp(hi + 1e-4, hi + 2e-4).warning).toBeUndefined();
+    expect(lp(hi + 3e-4, hi + 2e-4).warning).toMatch(/is outside the transport bounds \[-1\.48\d*, 1\.48\d*\] of its own discrete laws, by less than its error bar/);
   });
 });
 

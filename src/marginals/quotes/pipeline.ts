@@ -1,11 +1,14 @@
 import type { Marginal } from '../types.js';
 import { readPriceTable, selectExpiry, type ExpiryQuotes, type PriceTable } from './chain.js';
-import { cleanQuotes, quoteTolerance, type CleanedQuotes, type OptionType } from './clean.js';
+import { cleanQuotes, quoteTolerance, type CleanedQuotes } from './clean.js';
 import { fitDensity, gridDensityMarginal, type GridDensity } from './density.js';
 import { VmotError } from '../../core/errors.js';
 import { quoteMonotonicity, type PriceViolation } from './arbitrage.js';
 import { parityForward, type ParityFit } from './parity.js';
+import type { QuotesFit, Repricing } from './fit.js';
 import { qpSolver } from './qp.js';
+
+export type { Repricing };
 
 export interface QuotesOptions {
   /** Known discount factor of the expiry; estimated from parity when absent. */
@@ -13,16 +16,6 @@ export interface QuotesOptions {
   /** Grid nodes and roughness weight of the density fit. */
   nodes?: number;
   smoothing?: number;
-}
-
-/** Model price vs cleaned quote at one strike. */
-export interface Repricing {
-  option: OptionType;
-  strike: number;
-  quote: number;
-  model: number;
-  error: number;
-  tolerance: number;
 }
 
 /** The risk-neutral law of one expiry (price units) with everything the pipeline found on the way. */
@@ -93,4 +86,29 @@ export function expiryLawFromFiles(calls: string | PriceTable, puts: string | Pr
   const c = typeof calls === 'string' ? readPriceTable(calls) : calls;
   const p = typeof puts === 'string' ? readPriceTable(puts) : puts;
   return expiryLaw(selectExpiry(c, p, column, `${field}.column`), opts, field);
+}
+
+/** The fit report of one expiry's law (QuotesFit), with the fitted prices on `points` strikes spanning the quotes. */
+export function quotesFit(law: ExpiryLaw, shift: number, points = 161): QuotesFit {
+  const { parity, marginal } = law;
+  const strikes = law.cleaned.notes.map((n) => n.strike);
+  const lo = Math.min(...strikes);
+  const hi = Math.max(...strikes);
+  const curve = Array.from({ length: points }, (_, j) => {
+    const k = lo + ((hi - lo) * j) / (points - 1);
+    const call = marginal.call(k);
+    return { strike: k, price: parity.discount * (k < parity.forward ? call - (marginal.mean - k) : call) };
+  });
+  return {
+    expiry: law.expiry,
+    forward: parity.forward,
+    discount: parity.discount,
+    discountEstimated: parity.discountEstimated,
+    projection: law.cleaned.projection,
+    notes: law.cleaned.notes,
+    repricing: law.repricing,
+    arbitrage: law.arbitrage.map((a) => a.message),
+    curve,
+    shift,
+  };
 }

@@ -5,7 +5,7 @@ import type { MarginalContext } from '../context.js';
 import type { Marginal } from '../types.js';
 import { parsePriceTable, selectExpiry } from './chain.js';
 import { parityForward } from './parity.js';
-import { expiryLaw } from './pipeline.js';
+import { expiryLaw, quotesFit } from './pipeline.js';
 import { affineMarginal } from './transform.js';
 
 const positive = z.number().refine((v) => Number.isFinite(v) && v > 0, 'must be a positive number');
@@ -60,6 +60,7 @@ export async function buildQuotesMarginal(p: QuotesSpec, ctx: Pick<MarginalConte
   const units = p.scale === 'price' ? { scale: 1, shift: 0 } : { scale: 1 / p.reference!, shift: -1 };
   const name = p.scale === 'price' ? label : `return vs ${p.reference} of ${label}`;
   const m = shift === 0 && p.scale === 'price' ? law.marginal : affineMarginal(law.marginal, units.scale, units.scale * shift + units.shift, name);
+  const fit = quotesFit(law, shift);
   // the listed vanillas (priced at the quotes by the hedge export) belong to the unshifted law only
-  return shift === 0 ? { ...m, listed: listedFromQuotes(law.cleaned, law.parity.discount, law.parity.forward, units) } : m;
+  return shift === 0 ? { ...m, fit, listed: listedFromQuotes(law.cleaned, law.parity.discount, law.parity.forward, units) } : { ...m, fit };
 }

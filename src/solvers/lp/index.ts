@@ -97,6 +97,7 @@ export const lpSolver: Solver<LpDetails> = {
     if (t?.comonotone !== undefined) lines.push(`transport bounds on the LP's last-date atoms: comonotone ${t.comonotone.toPrecision(6)}${t.antitone === undefined ? '' : `, antitone ${t.antitone.toPrecision(6)}`}`);
     return lines;
   },
+  coupling: (d) => d.coupling,
   detailsJson: ({ coupling: _coupling, potentials: _potentials, ...rest }) => rest,
   store: {
     encode: (d) => ({

@@ -46,6 +46,7 @@ export const neuralSolver: Solver<NeuralDetails> = {
       steps: t.steps,
       seconds: t.seconds,
       trace: t.trace,
+      averaged: { from: t.steps - t.tail.steps, to: t.steps },
       details: { tail: t.tail, mass: t.mass, training: { steps: t.steps, batch: t.batch, gamma: t.networks.gamma }, networks: t.networks },
     };
   },
