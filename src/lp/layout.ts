@@ -58,6 +58,17 @@ export function decodePath(l: Layout, j: number, idx: Int32Array): void {
   }
 }
 
+/** Column of the full-form path whose atom index at (date t, asset i) is idx[t * d + i] (the inverse of decodePath). */
+export function encodePath(l: Layout, idx: ArrayLike<number>): number {
+  let j = 0;
+  for (let t = 0; t < l.T; t++) {
+    let state = 0;
+    for (let i = 0; i < l.d; i++) state = state * l.radix[t][i] + idx[t * l.d + i];
+    j = j * l.states[t] + state;
+  }
+  return j;
+}
+
 /** Prices of a decoded path: s[t * d + i] = atom of asset i at date t (antitone map flips asset 1 at reduced date 0). */
 export function pathPrices(l: Layout, atoms: Atoms[][], idx: Int32Array, s: Float64Array, antitone: boolean): void {
   for (let t = 0; t < l.T; t++)
