@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { VmotError } from '../../../core/errors.js';
+import { moduleWorker } from '../../../core/workers.js';
 import type { Engine, EngineOptions, EngineState, LossBatch, StepResult } from '../contract.js';
 import { penaltyAtOutputs } from '../loss.js';
 import { zerosLike } from '../weights.js';
@@ -216,10 +216,7 @@ export class WasmEngine implements Engine {
 
 /** Starts one worker (the compiled .js next to this file, or the .ts source through tsx) and waits until it listens. */
 function startWorker(data: object): Promise<Worker> {
-  const js = new URL('./worker.js', import.meta.url);
-  const ts = new URL('./worker.ts', import.meta.url).href;
-  const fromSource = `import('tsx/esm/api').then((tsx) => (tsx.register(), import(${JSON.stringify(ts)})))`;
-  const worker = existsSync(js) ? new Worker(js, { workerData: data }) : new Worker(fromSource, { eval: true, workerData: data });
+  const worker = moduleWorker(import.meta.url, 'worker', data);
   worker.unref();
   return new Promise((resolve, reject) => {
     worker.once('message', () => {
