@@ -6,6 +6,7 @@ import { EXIT, exitCodesHelp } from './exit.js';
 import { hedgeCommand } from './hedge.js';
 import { marginalsCommand } from './marginals.js';
 import { reportCommand } from './report.js';
+import { rmotCommand } from './rmot.js';
 import { smileCommand } from './smile.js';
 
 /** Entry point of the `vmot` command: user errors print one line and exit 2, never a stack trace. */
@@ -16,7 +17,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--debug', 'print stack traces of internal errors')
     .addHelpText('after', `\n${exitCodesHelp}`)
     .exitOverride();
-  for (const cmd of [boundsCommand(), reportCommand(), marginalsCommand(), hedgeCommand(), smileCommand()]) {
+  for (const cmd of [boundsCommand(), reportCommand(), rmotCommand(), marginalsCommand(), hedgeCommand(), smileCommand()]) {
     // usage errors of every (sub)command reach the handler below instead of commander's own exit 1
     for (const c of [cmd, ...cmd.commands]) c.exitOverride();
     program.addCommand(cmd.addHelpText('after', `\n${exitCodesHelp}`));

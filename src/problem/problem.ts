@@ -8,9 +8,11 @@ import { checkConvexOrder } from '../marginals/convexOrder.js';
 import { newMarginalContext } from '../marginals/context.js';
 import { buildMarginal, marginalSpecSchema } from '../marginals/spec.js';
 import type { Marginal } from '../marginals/types.js';
+import { correlationFactor } from '../rough/mc.js';
 import type { BoundSide, Formulation } from './formulation.js';
 import { buildPayoff, payoffSpecSchema } from './payoffs/registry.js';
 import type { Payoff } from './payoffs/types.js';
+import { priorSchema, rmotSchema, type PriorSpec, type RmotSpec } from './prior.js';
 import { trainingSchema, type TrainingOptions } from './training.js';
 
 const problemSchema = z.strictObject({
@@ -26,6 +28,10 @@ const problemSchema = z.strictObject({
   training: trainingSchema.default(trainingSchema.parse({})),
   /** Tolerances of the convex-order check, relative to the marginals' standard deviation. */
   convexOrder: z.strictObject({ meanTol: z.number().positive().default(1e-4), callTol: z.number().positive().default(1e-6) }).default({ meanTol: 1e-4, callTol: 1e-6 }),
+  /** The model RMOT calibrates to the marginals (vmot rmot, the rmot solver); not part of the VMOT problem. */
+  prior: priorSchema.optional(),
+  /** How RMOT calibrates and which radii it reports. */
+  rmot: rmotSchema.default(rmotSchema.parse({})),
 });
 
 /**
@@ -54,6 +60,9 @@ export interface Problem {
   formulation: Formulation;
   bounds: BoundSide[];
   training: TrainingOptions;
+  /** The RMOT prior, when the file gives one. */
+  prior?: PriorSpec;
+  rmot: RmotSpec;
   /** SHA-256 of the validated problem file and of every data file it reads: checkpoints and results of another problem are never reused. */
   fingerprint: string;
   /** The data files read (empirical samples, option quotes), with their SHA-256. */
@@ -97,9 +106,11 @@ export async function parseProblem(raw: unknown, baseDir: string, opts: ProblemO
   }
   const payoff = buildPayoff(spec.payoff, { T, d });
   checkPayoffFinite(payoff, marginals);
+  if (spec.prior) checkPrior(spec.prior, T, d);
   const inputs = [...ctx.inputs].map(([file, sha256]) => ({ file, sha256 }));
-  // asset names are labels only: renaming them reuses finished results
-  const { assets: _names, ...numerical } = spec;
+  // asset names are labels only: renaming them reuses finished results; the RMOT blocks do not change the VMOT problem
+  // (the rmot solver adds them to its own fingerprint)
+  const { assets: _names, prior: _prior, rmot: _rmot, ...numerical } = spec;
   const fingerprint = createHash('sha256').update(JSON.stringify({ spec: numerical, inputs: inputs.map((x) => x.sha256) })).digest('hex');
   return {
     name: spec.name,
@@ -111,10 +122,25 @@ export async function parseProblem(raw: unknown, baseDir: string, opts: ProblemO
     formulation: spec.formulation,
     bounds: spec.bounds,
     training: spec.training,
+    prior: spec.prior,
+    rmot: spec.rmot,
     fingerprint,
     inputs,
     source: { spec, baseDir: resolve(baseDir) },
   };
+}
+
+/** The prior must describe the problem's d assets at its T dates, with a valid correlation matrix (PSD). */
+function checkPrior(prior: PriorSpec, T: number, d: number): void {
+  if (Array.isArray(prior.correlation)) correlationFactor(prior.correlation, d, 'prior.correlation');
+  prior.correlationSet?.forEach((m, k) => correlationFactor(m, d, `prior.correlationSet[${k}]`));
+  if (prior.model === 'rough-heston') {
+    if (prior.assets.length !== d) throw new VmotError(`gives ${prior.assets.length} assets, the problem has d = ${d}`, 'prior.assets');
+    if (prior.dates.length !== T) throw new VmotError(`gives ${prior.dates.length} dates, the problem has T = ${T}`, 'prior.dates');
+    prior.dates.forEach((t, k) => {
+      if (k > 0 && !(t > prior.dates[k - 1])) throw new VmotError('must be increasing', `prior.dates[${k}]`);
+    });
+  }
 }
 
 /** Refuses a law whose mean or variance overflows double precision, or whose range is not finite, naming it. */

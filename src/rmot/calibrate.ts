@@ -1,8 +1,9 @@
+import { VmotError } from '../core/errors.js';
 import type { Marginal } from '../marginals/types.js';
 import type { PathFn } from '../problem/payoffs/types.js';
 import { runLp } from '../lp/run.js';
 import { binnedPrior, binPaths, makeGrid } from './grid.js';
-import { iProjection, residualVariance, type Constraints } from './iprojection.js';
+import { iProjection, klDivergence, residualVariance, type Constraints } from './iprojection.js';
 import { ballEnd, type BallEnd } from './interval.js';
 import { pathConstraints } from './paths.js';
 import type { PriorPaths } from './prior.js';
@@ -14,6 +15,11 @@ export interface RmotOptions {
   atoms: number;
   /** The ladder of radii, always reported beside the default radius. */
   eta: number[];
+  /**
+   * Grid mode: the prior at the corners of a correlation confidence set (same seed, other correlation matrices). Adds
+   * the radius max_k KL(pi*_k | pi*) between the calibrated laws at the corners and at the estimate (design section 3).
+   */
+  corners?: PriorPaths[];
   /** Paths mode: call strikes per marginal and quantile bins of the martingale test functions. */
   strikes: number;
   bins: number;
@@ -21,8 +27,11 @@ export interface RmotOptions {
 
 export interface RmotInterval {
   eta: number;
-  /** "default": chi2_{1,0.95} / (2 ESS), the Monte Carlo error of the prior only; "ladder": a fixed radius. */
-  source: 'default' | 'ladder';
+  /**
+   * "default": chi2_{1,0.95} / (2 ESS), the Monte Carlo error of the prior only; "correlation": the largest KL between
+   * the calibrated laws at the corners of the correlation confidence set and at the estimate; "ladder": a fixed radius.
+   */
+  source: 'default' | 'correlation' | 'ladder';
   lower: BallEnd;
   upper: BallEnd;
 }
@@ -108,7 +117,17 @@ export async function calibrate(marginals: Marginal[][], payoff: PathFn, prior: 
   const calibrated = cal.pi.reduce((a, p, j) => a + p * cost[j], 0);
   const V = residualVariance(A, cal.pi, cost, groups);
   const radius = CHI2_1_95 / (2 * ess);
-  const radii = [{ eta: radius, source: 'default' as const }, ...opts.eta.map((eta) => ({ eta, source: 'ladder' as const }))];
+  const radii: { eta: number; source: RmotInterval['source'] }[] = [{ eta: radius, source: 'default' }];
+  if (opts.corners?.length) {
+    if (!grid) throw new VmotError('a correlation confidence set needs grid mode (the calibrated laws must share their columns)', 'prior.correlationSet');
+    const g = grid;
+    const kl = opts.corners.map((corner) => {
+      const r = iProjection(A, binnedPrior(g, binPaths(marginals, g, corner)).map(Math.log), { groups, tol });
+      return klDivergence(r.pi, r.logPi, cal.logPi);
+    });
+    radii.push({ eta: Math.max(...kl), source: 'correlation' });
+  }
+  radii.push(...opts.eta.map((eta) => ({ eta, source: 'ladder' as const })));
   const intervals = radii.map(({ eta, source }) => ({
     eta,
     source,

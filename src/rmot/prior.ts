@@ -1,6 +1,9 @@
-import type { Rng } from '../core/random.js';
+import { Rng } from '../core/random.js';
 import type { Marginal } from '../marginals/types.js';
-import { correlationFactor } from '../rough/mc.js';
+import type { PriorSpec } from '../problem/prior.js';
+import { correlationFactor, simulateRoughHeston, type McResult } from '../rough/mc.js';
+import { simulateRoughHestonThreads } from '../rough/mcThreads.js';
+import { normalize } from '../rough/params.js';
 
 /** Simulated paths of a prior model at the problem's dates: s[n * T * d + t * d + i] = asset i at date t on path n. */
 export interface PriorPaths {
@@ -35,4 +38,33 @@ export function gaussianPrior(marginals: Marginal[][], correlation: number[][], 
     }
   }
   return { T, d, paths, s, label: `Gaussian martingale, correlation ${JSON.stringify(correlation)}` };
+}
+
+type RoughPriorSpec = Extract<PriorSpec, { model: 'rough-heston' }>;
+
+/** The prior's paths from a simulation of the multi-asset rough Heston model (2.1) at the prior's dates. */
+function roughPaths(spec: RoughPriorSpec, sim: McResult): PriorPaths {
+  const T = spec.dates.length;
+  const d = spec.assets.length;
+  const s = new Float64Array(spec.paths * T * d);
+  for (let n = 0; n < spec.paths; n++) for (let t = 0; t < T; t++) for (let i = 0; i < d; i++) s[n * T * d + t * d + i] = sim.spot[t][i][n];
+  return { T, d, paths: spec.paths, s, label: `rough Heston (2.1), H = (${spec.assets.map((a) => a.H).join(', ')}), ${spec.steps} steps` };
+}
+
+/**
+ * The prior's paths from the problem file's `prior` block with the correlation matrix `correlation`, seeded by its
+ * `seed` (rmot design section 1): the rough Heston paths on worker threads (the same numbers on any number of them).
+ */
+export async function buildPrior(spec: PriorSpec, marginals: Marginal[][], correlation: number[][]): Promise<PriorPaths> {
+  if (spec.model === 'gaussian') return gaussianPrior(marginals, correlation, spec.paths, new Rng(spec.seed));
+  const { dates, steps, paths, seed } = spec;
+  return roughPaths(spec, await simulateRoughHestonThreads(spec.assets.map(({ spot, ...params }) => ({ params, spot })), { dates, steps, paths, correlation, seed }));
+}
+
+/** buildPrior on this thread, for callers that need a synchronous price (the basket fit's root search): the same paths. */
+export function buildPriorSync(spec: PriorSpec, marginals: Marginal[][], correlation: number[][]): PriorPaths {
+  const rng = new Rng(spec.seed);
+  if (spec.model === 'gaussian') return gaussianPrior(marginals, correlation, spec.paths, rng);
+  const assets = spec.assets.map(({ spot, ...params }) => ({ model: normalize(params), spot }));
+  return roughPaths(spec, simulateRoughHeston(assets, { dates: spec.dates, steps: spec.steps, paths: spec.paths, correlation, rng }));
 }

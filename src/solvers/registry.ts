@@ -14,6 +14,7 @@ export interface SolverEntry {
 export const SOLVERS: readonly SolverEntry[] = [
   { name: 'neural', description: 'penalized neural dual (Eckstein-Kupper), which also gives the hedge', load: async () => (await import('./neural/index.js')).neuralSolver },
   { name: 'lp', description: 'discretized VMOT solved exactly as a linear program by HiGHS', load: async () => (await import('./lp/index.js')).lpSolver },
+  { name: 'rmot', description: 'rough-volatility prior calibrated to the marginals by minimum relative entropy, and its relative-entropy interval (model-based)', load: async () => (await import('./rmot/index.js')).rmotSolver },
 ];
 
 export const solverNames = (): string[] => SOLVERS.map((s) => s.name);

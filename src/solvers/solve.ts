@@ -20,7 +20,7 @@ export async function solveAll<D>(problem: Problem, solver: Solver<D>, ctx: Solv
   const t0 = performance.now();
   const started = new Date();
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ problem: problem.fingerprint, solver: solver.name, options: ctx.options ?? {} }))
+    .update(JSON.stringify({ problem: problem.fingerprint, solver: solver.name, options: ctx.options ?? {}, inputs: solver.inputs?.(problem) ?? null }))
     .digest('hex');
   // one process at a time in a results folder (the lock names the holder to a second one)
   const release = ctx.workDir ? (mkdirSync(ctx.workDir, { recursive: true }), await lockFolder(ctx.workDir, ctx.onNotice)) : undefined;

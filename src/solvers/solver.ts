@@ -26,6 +26,8 @@ export interface Solver<D = unknown> {
   /** Registry name, as on the command line (--method) and in result file names. */
   readonly name: string;
   solve(problem: Problem, side: BoundSide, ctx: SolveContext): Promise<BoundResult<D>>;
+  /** What else of the problem file the solver reads beyond the VMOT problem (e.g. RMOT's prior): part of its results' fingerprint. */
+  inputs?(problem: Problem): unknown;
   /** Solver-specific facts for the text summary, one line each. */
   summary(r: BoundResult<D>): string[];
   /** The details in summaries (--json, <solver>-result.json); default: as they are. */

@@ -118,6 +118,23 @@ describe('RMOT calibration: a prior that already satisfies the constraints', () 
   });
 });
 
+describe('RMOT calibration: a prior that cannot be calibrated', () => {
+  it('fails with a clear error when the prior puts no mass where the constraints need it', async () => {
+    // every simulated increment is positive: no reweighting of these paths is a martingale
+    const rng = new Rng(9);
+    const paths = 2000;
+    const s = new Float64Array(paths * 2);
+    for (let n = 0; n < paths; n++) {
+      s[2 * n] = rng.normal();
+      s[2 * n + 1] = s[2 * n] + Math.abs(rng.normal());
+    }
+    const marginals = [[normalMarginal(0, 1)], [normalMarginal(0, Math.SQRT2)]];
+    await expect(calibrate(marginals, (x) => x[1], { T: 2, d: 1, paths, s, label: 'drifting' }, { mode: 'paths', atoms: 0, eta: [1e-2], strikes: 5, bins: 2 })).rejects.toThrow(
+      /^rmot: the I-projection did not converge \(largest constraint residual .* after 100 Newton steps at most\): the prior puts no mass where the constraints need it/,
+    );
+  });
+});
+
 describe('RMOT calibration: two dates, the Table-2 d = 2 Gaussian marginals on the LP grid', async () => {
   const problem = await gaussian(table2Payoff, 'full', {});
   const prior = gaussianPrior(problem.marginals, [
