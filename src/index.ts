@@ -45,8 +45,33 @@ export { normalize as roughHestonParams, roughHestonFields, type RoughHeston, ty
 export { forwardCalls, type FourierPlan, type FourierOptions } from './rough/fourier.js';
 export { computeSmile, loadSmileParams, type Smile, type SmileRow, type SmileInput } from './rough/smile.js';
 export { blackCall, impliedVol } from './rough/impliedVol.js';
-export { simulateRoughHeston, type McAsset, type McOptions, type McResult } from './rough/mc.js';
+export { simulateRoughHeston, correlationFactor, type McAsset, type McOptions, type McResult } from './rough/mc.js';
+export { simulateRoughHestonThreads, type McAssetInput, type McThreadsOptions } from './rough/mcThreads.js';
 export { indexSpotSkew, roughBergomiComponent, type IndexComponent, type IndexSmall } from './rough/indexSkew.js';
+
+// RMOT: a prior calibrated to the marginals by minimum relative entropy, its relative-entropy interval, implied correlation
+export { priorSchema, rmotSchema, type PriorSpec, type RmotSpec, type ImpliedCorrelationSpec } from './problem/prior.js';
+export { runRmot, gridAtoms, type RmotRun } from './rmot/run.js';
+export { calibrate, type RmotOptions, type RmotResult, type RmotInterval, type RmotCheck } from './rmot/calibrate.js';
+export { iProjection, residualVariance, klDivergence, type Constraints, type IProjection, type IProjectionOptions } from './rmot/iprojection.js';
+export { ballEnd, type BallEnd } from './rmot/interval.js';
+export { pathConstraints, type PathConstraints, type PathsOptions } from './rmot/paths.js';
+export { makeGrid, binPaths, binnedPrior, type Grid } from './rmot/grid.js';
+export { buildPrior, gaussianPrior, type PriorPaths } from './rmot/prior.js';
+export { resolveCorrelation, uniformCorrelation, type ResolvedCorrelation } from './rmot/impliedPrior.js';
+export {
+  impliedCorrelation,
+  impliedCorrelationFrom,
+  flatIndexVol,
+  fisherInformation,
+  cramerRao,
+  fitCorrelation,
+  fwJacobianRank,
+  type CramerRao,
+  type CorrelationQuotes,
+  type CorrelationEstimate,
+  type FwIdentification,
+} from './rmot/correlation.js';
 
 // solvers: the seam, the registry, solveAll, formulation choice, references, comparison, provenance
 export type { BoundResult, SolveReport } from './solvers/result.js';
@@ -55,6 +80,7 @@ export { SOLVERS, loadSolver, solverNames, type SolverEntry } from './solvers/re
 export { solveAll } from './solvers/solve.js';
 export { neuralSolver, type NeuralDetails } from './solvers/neural/index.js';
 export { lpSolver, type LpDetails } from './solvers/lp/index.js';
+export { rmotSolver, type RmotDetails } from './solvers/rmot/index.js';
 export { chooseFormulation, numericStructure, type Choice } from './solvers/formulation.js';
 export { references, gaussianQuadraticExact, independentValue, type References } from './solvers/references.js';
 export { compareReports, compareSide, type SideComparison, type Compared } from './solvers/compare.js';
