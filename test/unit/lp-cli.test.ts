@@ -61,7 +61,7 @@ describe('vmot bounds --method lp', () => {
 
   it('rejects an unknown method naming --method', async () => {
     const cmd = boundsCommand().exitOverride().configureOutput({ writeErr: () => undefined });
-    await expect(cmd.parseAsync(['examples/gaussian-d2.json', '--method', 'simplex'], { from: 'user' })).rejects.toThrow(/--method must be one of neural, lp, both/);
+    await expect(cmd.parseAsync(['examples/gaussian-d2.json', '--method', 'simplex'], { from: 'user' })).rejects.toThrow(/--method must be one of neural, lp, rmot, both/);
   });
 });
 
