@@ -59,6 +59,7 @@ export { pathConstraints, type PathConstraints, type PathsOptions } from './rmot
 export { makeGrid, binPaths, binnedPrior, type Grid } from './rmot/grid.js';
 export { buildPrior, gaussianPrior, type PriorPaths } from './rmot/prior.js';
 export { resolveCorrelation, uniformCorrelation, type ResolvedCorrelation } from './rmot/impliedPrior.js';
+export { fitRoughHeston, quotesSmile, type RoughFit, type SmileQuotes } from './rmot/fitRough.js';
 export {
   impliedCorrelation,
   impliedCorrelationFrom,
@@ -81,6 +82,7 @@ export { solveAll } from './solvers/solve.js';
 export { neuralSolver, type NeuralDetails } from './solvers/neural/index.js';
 export { lpSolver, type LpDetails } from './solvers/lp/index.js';
 export { rmotSolver, type RmotDetails } from './solvers/rmot/index.js';
+export { sideBySide, gaussianCopulaPrice, type SideBySide, type ComparisonRow, type ComparisonCheck } from './solvers/sideBySide.js';
 export { chooseFormulation, numericStructure, type Choice } from './solvers/formulation.js';
 export { references, gaussianQuadraticExact, independentValue, type References } from './solvers/references.js';
 export { compareReports, compareSide, type SideComparison, type Compared } from './solvers/compare.js';

@@ -1,16 +1,14 @@
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { intArg, positiveArg } from './args.js';
-import { EXIT } from './exit.js';
-import { CheckFailed, Interrupted, VmotError } from '../core/errors.js';
+import { CheckFailed, VmotError } from '../core/errors.js';
 import { writableFolder, writeJsonAtomic } from '../core/files.js';
-import type { StopFlag } from '../core/progress.js';
 import { loadProblem } from '../problem/problem.js';
 import { loadSolver, solverNames } from '../solvers/registry.js';
 import type { NeuralDetails } from '../solvers/neural/index.js';
 import type { SolveReport } from '../solvers/result.js';
 import type { HedgeDoc } from '../hedge/document.js';
-import { progressReporter } from './progress.js';
+import { runSolvers } from './solveRun.js';
 
 const atomsArg = (v: string): number | 'auto' => (v === 'auto' ? 'auto' : intArg('--atoms')(v));
 
@@ -58,52 +56,15 @@ export function boundsCommand(): Command {
       if (o.hedge && !o.method.includes('neural')) throw new VmotError('exports the neural hedge; use --method neural or both (the LP potentials are in lp-<side>.json in --out)', '--hedge');
       const problem = await loadProblem(file, { seed: o.seed, steps: o.steps }, { allowFilesOutside: o.allowFilesOutside });
       // the numerical stack loads only once the input is valid, so bad input fails fast
-      const { solveAll } = await import('../solvers/solve.js');
       const { reportJson } = await import('../report/json.js');
       const outDir = o.out ?? join('runs', problem.name);
       // output folders are checked before any work starts
       writableFolder(outDir, '--out');
       if (o.hedge) writableFolder(o.hedge, '--hedge');
-      const onNotice = (message: string) => process.stderr.write(`vmot: note: ${message}\n`);
-      const progress = progressReporter(o.quiet);
-      // SIGINT (Ctrl-C) and SIGTERM (batch schedulers) stop after the current step with a checkpoint saved
-      const stop: StopFlag & { signal?: NodeJS.Signals } = { requested: false };
-      const onSignal = (signal: NodeJS.Signals) => {
-        stop.requested = true;
-        stop.signal = signal;
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
       const lp = { atoms: o.atoms, target: o.lpTol, timeLimit: o.lpTime };
       const options: Record<string, Record<string, unknown>> = { lp: Object.fromEntries(Object.entries(lp).filter(([, v]) => v !== undefined)) };
       if ((o.lpTol !== undefined || o.lpTime !== undefined) && o.atoms !== 'auto') throw new VmotError('applies to --atoms auto only', o.lpTol !== undefined ? '--lp-tol' : '--lp-time');
-      const reports: SolveReport[] = [];
-      try {
-        for (const name of o.method) {
-          const solver = await loadSolver(name, '--method');
-          reports.push(
-            await solveAll(problem, solver, {
-              workDir: outDir,
-              stop,
-              onNotice,
-              checkpointSeconds: o.checkpointSeconds,
-              options: options[name],
-              onProgress: (p) => progress.update(`${p.side} bound`, p.step, p.steps, `dual ${p.value.toPrecision(5)}`),
-            }),
-          );
-          progress.stop();
-        }
-      } catch (e) {
-        progress.stop();
-        if (e instanceof Interrupted) {
-          process.stderr.write(`vmot: interrupted (${stop.signal ?? 'SIGINT'}) at step ${e.step}; checkpoint saved in ${outDir}; run the same command again to resume\n`);
-          process.exit(stop.signal === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint);
-        }
-        throw e;
-      } finally {
-        process.removeListener('SIGINT', onSignal);
-        process.removeListener('SIGTERM', onSignal);
-      }
+      const reports = await runSolvers(problem, o.method, { outDir, quiet: o.quiet, checkpointSeconds: o.checkpointSeconds, options });
       const files: string[] = [];
       const json: Record<string, unknown> = {};
       for (const r of reports) {

@@ -42,7 +42,8 @@ export const priorSchema = z.discriminatedUnion('model', [
   z.strictObject({ model: z.literal('gaussian'), correlation, correlationSet, paths: paths.default(200_000), seed }),
   z.strictObject({
     model: z.literal('rough-heston'),
-    assets: z.array(roughHestonSchema({ spot: finite.refine((v) => v > 0, 'must be positive') })).min(1),
+    /** Per asset: parameters, spot, and `reference` when the problem's marginals are returns S / reference - 1 (quotes with "scale": "return"). */
+    assets: z.array(roughHestonSchema({ spot: finite.refine((v) => v > 0, 'must be positive'), reference: finite.refine((v) => v > 0, 'must be positive').optional() })).min(1),
     /** Year fractions of the problem's dates, increasing. */
     dates: z.array(finite.refine((v) => v > 0, 'must be positive')).min(1),
     correlation,

@@ -43,7 +43,15 @@ export interface HeatChart {
   valueLabel: string;
 }
 
-export type ChartSpec = LineChart | HeatChart;
+/** Intervals as horizontal bars on one value axis, one row each; a single value (lower = upper) is drawn as a tick. */
+export interface IntervalChart {
+  kind: 'intervals';
+  title: string;
+  x: Axis;
+  bars: { label: string; lower: number; upper: number; color?: string }[];
+}
+
+export type ChartSpec = LineChart | HeatChart | IntervalChart;
 
 export const CHART_SIZE = { width: 860, height: 440 };
 
@@ -102,6 +110,31 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
           },
         },
         scales: { x: tickAxis(spec.x, nx), y: tickAxis(spec.y, ny) },
+      },
+    } as unknown as ChartConfiguration;
+  }
+  if (spec.kind === 'intervals') {
+    return {
+      type: 'bar',
+      data: {
+        labels: spec.bars.map((b) => b.label),
+        datasets: [
+          {
+            label: spec.x.label,
+            data: spec.bars.map((b) => [b.lower, b.upper]),
+            backgroundColor: spec.bars.map((b, k) => b.color ?? palette[k % palette.length]),
+            // a single price has no width: a visible tick instead
+            minBarLength: 3,
+            barPercentage: 0.7,
+          },
+        ],
+      },
+      options: {
+        indexAxis: 'y',
+        responsive: false,
+        animation: false,
+        plugins: { title, legend: { display: false } },
+        scales: { x: { type: 'linear', min: spec.x.min, max: spec.x.max, title: axisTitle(spec.x) }, y: { ticks: { autoSkip: false } } },
       },
     } as unknown as ChartConfiguration;
   }

@@ -4,11 +4,15 @@ import { stringify } from 'csv-stringify/sync';
 import { reportHtml } from './html.js';
 import { writeChart } from './plot.js';
 import type { RunData } from './run.js';
-import { reportSections } from './sections.js';
+import { reportSections, type Section } from './sections.js';
 
 /** Writes a run's report into `dir`: report.html, every figure as figures/<name>.png, the main tables as CSV. Returns the files. */
 export async function writeReport(dir: string, run: RunData): Promise<{ html: string; figures: string[]; tables: string[] }> {
-  const sections = await reportSections(run);
+  return writeSections(dir, 'report.html', `vmot report: ${run.problem.name}`, await reportSections(run));
+}
+
+/** Writes report sections into `dir`: the page `page`, every chart as figures/<name>.png, every table with a csv name as CSV. */
+export function writeSections(dir: string, page: string, title: string, sections: Section[]): { html: string; figures: string[]; tables: string[] } {
   const figures: string[] = [];
   const tables: string[] = [];
   for (const b of sections.flatMap((s) => s.blocks)) {
@@ -22,7 +26,7 @@ export async function writeReport(dir: string, run: RunData): Promise<{ html: st
       tables.push(file);
     }
   }
-  const html = join(dir, 'report.html');
-  writeFileSync(html, reportHtml(`vmot report: ${run.problem.name}`, sections));
+  const html = join(dir, page);
+  writeFileSync(html, reportHtml(title, sections));
   return { html, figures, tables };
 }

@@ -47,7 +47,10 @@ function roughPaths(spec: RoughPriorSpec, sim: McResult): PriorPaths {
   const T = spec.dates.length;
   const d = spec.assets.length;
   const s = new Float64Array(spec.paths * T * d);
-  for (let n = 0; n < spec.paths; n++) for (let t = 0; t < T; t++) for (let i = 0; i < d; i++) s[n * T * d + t * d + i] = sim.spot[t][i][n];
+  // prices, or returns S / reference - 1 in the units of return-scaled marginals
+  const scale = spec.assets.map((a) => (a.reference ? 1 / a.reference : 1));
+  const shift = spec.assets.map((a) => (a.reference ? -1 : 0));
+  for (let n = 0; n < spec.paths; n++) for (let t = 0; t < T; t++) for (let i = 0; i < d; i++) s[n * T * d + t * d + i] = sim.spot[t][i][n] * scale[i] + shift[i];
   return { T, d, paths: spec.paths, s, label: `rough Heston (2.1), H = (${spec.assets.map((a) => a.H).join(', ')}), ${spec.steps} steps` };
 }
 
@@ -58,13 +61,13 @@ function roughPaths(spec: RoughPriorSpec, sim: McResult): PriorPaths {
 export async function buildPrior(spec: PriorSpec, marginals: Marginal[][], correlation: number[][]): Promise<PriorPaths> {
   if (spec.model === 'gaussian') return gaussianPrior(marginals, correlation, spec.paths, new Rng(spec.seed));
   const { dates, steps, paths, seed } = spec;
-  return roughPaths(spec, await simulateRoughHestonThreads(spec.assets.map(({ spot, ...params }) => ({ params, spot })), { dates, steps, paths, correlation, seed }));
+  return roughPaths(spec, await simulateRoughHestonThreads(spec.assets.map(({ spot, reference: _r, ...params }) => ({ params, spot })), { dates, steps, paths, correlation, seed }));
 }
 
 /** buildPrior on this thread, for callers that need a synchronous price (the basket fit's root search): the same paths. */
 export function buildPriorSync(spec: PriorSpec, marginals: Marginal[][], correlation: number[][]): PriorPaths {
   const rng = new Rng(spec.seed);
   if (spec.model === 'gaussian') return gaussianPrior(marginals, correlation, spec.paths, rng);
-  const assets = spec.assets.map(({ spot, ...params }) => ({ model: normalize(params), spot }));
+  const assets = spec.assets.map(({ spot, reference: _r, ...params }) => ({ model: normalize(params), spot }));
   return roughPaths(spec, simulateRoughHeston(assets, { dates: spec.dates, steps: spec.steps, paths: spec.paths, correlation, rng }));
 }

@@ -176,7 +176,7 @@ describe('vmot rmot', () => {
     expect(json.intervals.map((i: { eta: number }) => i.eta).slice(1)).toEqual([1e-3, 1e-2, 1e-1]);
     expect(text.stdout).toContain(`calibrated price  ${json.calibrated.toPrecision(7)}`);
     expect(json.provenance.seed).toBe(11);
-    const none = spawnSync(process.execPath, ['bin/vmot.js', 'rmot', 'examples/basket-call-d2.json'], { encoding: 'utf8' });
+    const none = spawnSync(process.execPath, ['bin/vmot.js', 'rmot', 'examples/null-cost-d2.json'], { encoding: 'utf8' });
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/^vmot: error: prior: is required for RMOT/);
   });
