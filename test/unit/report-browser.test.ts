@@ -113,6 +113,21 @@ describe.skipIf(!present && !process.env.CI)('the HTML report in headless Chromi
     for (const c of page.charts) expect(c.painted, c.id).toBeGreaterThan(0.01);
   }, 300_000);
 
+  it('vmot compare --report: every interval drawn as a bar on one price axis, the table and the meaning of the rows', async () => {
+    const out = join(work, 'compare');
+    const r = vmot('compare', 'examples/gaussian-d2.json', '--no-neural', '--atoms', '10', '--out', out, '--report', '--quiet');
+    expect(r.status, r.stderr).toBe(0);
+    const page = await inspect(browser, join(out, 'compare.html'));
+    expect(page.errors).toEqual([]);
+    expect(page.sections).toEqual(['compare-0', 'meaning']);
+    expect(page.charts).toHaveLength(1);
+    // bars in three colours (model-free, model, reference) on white: painted, and more than the axes' grey
+    expect(page.charts[0].painted).toBeGreaterThan(0.03);
+    expect(page.charts[0].colours).toBeGreaterThan(4);
+    const rows = csv(join(out, 'compare.csv'));
+    expect(rows.map((x) => x.row)).toContain('RMOT calibrated model');
+  });
+
   it('a run folder without run.json, or with data files changed since the run, is refused with the reason', () => {
     const none = vmot('report', work);
     expect(none.status).toBe(2);
