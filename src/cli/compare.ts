@@ -6,6 +6,7 @@ import { readJsonFile, writableFolder, writeJsonAtomic } from '../core/files.js'
 import { parseProblem, type Problem } from '../problem/problem.js';
 import type { SideBySide } from '../solvers/sideBySide.js';
 import { parseStrikes } from './smile.js';
+import { progressReporter } from './progress.js';
 import { runSolvers } from './solveRun.js';
 
 interface CompareOptions {
@@ -54,7 +55,10 @@ export function compareCommand(): Command {
       const unreliable: string[] = [];
       for (const { strike, problem, dir } of problems) {
         const reports = await runSolvers(problem, methods, { outDir: dir, quiet: o.quiet || o.json, options });
-        const comparison = sideBySide(problem, reports, await runRmot(problem));
+        const progress = progressReporter(o.quiet || o.json);
+        const rmot = await runRmot(problem, (done, total, what) => progress.update('RMOT', done, total, what));
+        progress.stop();
+        const comparison = sideBySide(problem, reports, rmot);
         for (const b of reports.flatMap((r) => [r.upper, r.lower])) if (b?.reliable === false) unreliable.push(`${strike === undefined ? '' : `strike ${strike}: `}the ${b.solver} ${b.side} bound failed its checks`);
         results.push({ strike, comparison });
         writeJsonAtomic(join(dir, 'compare.json'), comparison);

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { CheckFailed } from '../core/errors.js';
+import { progressReporter } from './progress.js';
 import type { RmotRun } from '../rmot/run.js';
 
 export function rmotCommand(): Command {
@@ -7,14 +8,17 @@ export function rmotCommand(): Command {
     .description('RMOT: calibrate the problem\'s prior to its marginals by minimum relative entropy; the calibrated and prior prices and the relative-entropy interval per radius (model-based)')
     .argument('<problem.json>', 'problem file with a "prior" block (and optionally an "rmot" block)')
     .option('--json', 'print one JSON object')
+    .option('--quiet', 'no progress output')
     .option('--allow-files-outside', 'read data files outside the problem file\'s folder too')
-    .action(async (file: string, o: { json?: boolean; allowFilesOutside?: boolean }) => {
+    .action(async (file: string, o: { json?: boolean; quiet?: boolean; allowFilesOutside?: boolean }) => {
       const { loadProblem } = await import('../problem/problem.js');
       const { runRmot } = await import('../rmot/run.js');
       const { provenance } = await import('../solvers/provenance.js');
       const started = new Date();
       const problem = await loadProblem(file, {}, { allowFilesOutside: o.allowFilesOutside });
-      const r = await runRmot(problem);
+      const progress = progressReporter(o.quiet);
+      const r = await runRmot(problem, (done, total, what) => progress.update('RMOT', done, total, what));
+      progress.stop();
       const prov = { ...provenance(problem, 'rmot', { prior: problem.prior, rmot: problem.rmot }, started), seed: problem.prior!.seed };
       if (o.json) process.stdout.write(`${JSON.stringify({ name: problem.name, payoff: problem.payoff.label, ...r, provenance: prov })}\n`);
       else process.stdout.write(`${rmotText(problem.name, problem.payoff.label, r).join('\n')}\n`);

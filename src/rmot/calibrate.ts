@@ -20,6 +20,8 @@ export interface RmotOptions {
    * the radius max_k KL(pi*_k | pi*) between the calibrated laws at the corners and at the estimate (design section 3).
    */
   corners?: PriorPaths[];
+  /** Hears each finished stage: the calibration, every end of every radius, the LP bounds (done of total, what). */
+  onProgress?: (done: number, total: number, what: string) => void;
   /** Paths mode: call strikes per marginal and quantile bins of the martingale test functions. */
   strikes: number;
   bins: number;
@@ -128,18 +130,22 @@ export async function calibrate(marginals: Marginal[][], payoff: PathFn, prior: 
     radii.push({ eta: Math.max(...kl), source: 'correlation' });
   }
   radii.push(...opts.eta.map((eta) => ({ eta, source: 'ladder' as const })));
-  const intervals = radii.map(({ eta, source }) => ({
-    eta,
-    source,
-    lower: ballEnd(A, logP0, cal, cost, V, eta, 'lower', groups),
-    upper: ballEnd(A, logP0, cal, cost, V, eta, 'upper', groups),
-  }));
-  const lp = grid
-    ? {
-        lower: (await runLp(grid.lp, { sense: 'minimize' })).objective,
-        upper: (await runLp(grid.lp, { sense: 'maximize' })).objective,
-      }
-    : null;
+  const stages = 1 + 2 * radii.length + (grid ? 2 : 0);
+  let done = 1;
+  const tell = (what: string) => opts.onProgress?.(done++, stages, what);
+  tell(`calibrated in ${cal.iterations} Newton steps`);
+  const end = (eta: number, side: 'lower' | 'upper') => {
+    const e = ballEnd(A, logP0, cal, cost, V, eta, side, groups);
+    tell(`${side} end at eta ${eta.toExponential(1)}`);
+    return e;
+  };
+  const intervals = radii.map(({ eta, source }) => ({ eta, source, lower: end(eta, 'lower'), upper: end(eta, 'upper') }));
+  const lpBound = async (sense: 'minimize' | 'maximize') => {
+    const v = (await runLp(grid!.lp, { sense })).objective;
+    tell(`LP ${sense === 'minimize' ? 'lower' : 'upper'} bound on the same atoms`);
+    return v;
+  };
+  const lp = grid ? { lower: await lpBound('minimize'), upper: await lpBound('maximize') } : null;
   const warnings = [...(grid?.notes ?? [])];
   if (calibration.essShare < ESS_WARNING)
     warnings.push(`the calibrated weights keep ${(100 * calibration.essShare).toFixed(1)}% of the prior's ${paths} paths (effective sample size ${ess.toFixed(0)}): the prior is far from the marginals`);

@@ -1,6 +1,6 @@
 import { VmotError } from '../core/errors.js';
 import type { Problem } from '../problem/problem.js';
-import { calibrate, type RmotResult } from './calibrate.js';
+import { calibrate, type RmotOptions, type RmotResult } from './calibrate.js';
 import { resolveCorrelation, type ResolvedCorrelation } from './impliedPrior.js';
 import { buildPrior } from './prior.js';
 
@@ -26,16 +26,17 @@ export interface RmotRun extends RmotResult {
   correlation: { matrix: number[][]; corners: number[][][] | null; estimate: NonNullable<ResolvedCorrelation['estimate']> | null };
 }
 
-export async function runRmot(problem: Problem): Promise<RmotRun> {
+export async function runRmot(problem: Problem, onProgress?: RmotOptions['onProgress']): Promise<RmotRun> {
   if (!problem.prior) throw new VmotError('is required for RMOT: a "prior" block with model "gaussian" or "rough-heston" (README, RMOT)', 'prior');
   const { mode, eta, strikes, bins } = problem.rmot;
   const atoms = mode === 'grid' ? gridAtoms(problem.rmot.atoms, problem.T, problem.d) : 0;
   const spec = problem.prior;
+  onProgress?.(0, 1, `simulating the prior (${spec.paths} paths)`);
   const correlation = resolveCorrelation(spec, problem.marginals);
   const prior = await buildPrior(spec, problem.marginals, correlation.matrix);
   // the same seed at every corner: the radius measures the correlation, not the Monte Carlo noise
   const corners = [];
   for (const m of correlation.corners ?? []) corners.push(await buildPrior(spec, problem.marginals, m));
-  const result = await calibrate(problem.marginals, problem.payoff.value, prior, { mode, atoms, eta, strikes, bins, corners });
+  const result = await calibrate(problem.marginals, problem.payoff.value, prior, { mode, atoms, eta, strikes, bins, corners, onProgress });
   return { ...result, correlation: { matrix: correlation.matrix, corners: correlation.corners ?? null, estimate: correlation.estimate ?? null } };
 }
