@@ -19,7 +19,7 @@ export interface PriorPaths {
  * The Gaussian martingale prior with the marginals' means and variances: s_t = m + sum_{u <= t} D_u^(1/2) Z_u, Z_u
  * ~ N(0, R) independent across dates, D_u = diag(Var_u - Var_{u-1}) (non-negative by the convex order).
  */
-export function gaussianPrior(marginals: Marginal[][], correlation: number[][], paths: number, rng: Rng): PriorPaths {
+export function gaussianPrior(marginals: Pick<Marginal, 'mean' | 'variance'>[][], correlation: number[][], paths: number, rng: Rng): PriorPaths {
   const T = marginals.length;
   const d = marginals[0].length;
   const L = correlationFactor(correlation, d, 'prior.correlation');

@@ -1,5 +1,5 @@
 import { Rng } from '../core/random.js';
-import { stdNormalCdf } from '../math/normal.js';
+import { stdNormalCdf, stdNormalQuantile } from '../math/normal.js';
 import type { Problem } from '../problem/problem.js';
 import { gaussianPrior } from '../rmot/prior.js';
 import type { RmotRun } from '../rmot/run.js';
@@ -47,21 +47,53 @@ export function gaussianCopulaPrice(problem: Problem, correlation: number[][], s
   const { T, d, marginals } = problem;
   const prior = gaussianPrior(marginals, correlation, COPULA_PATHS, new Rng(seed));
   const sd = marginals.map((row) => row.map((m) => Math.sqrt(m.variance)));
-  const s = new Float64Array(T * d);
+  const s = Float64Array.from(prior.s, (x, k) => {
+    const t = Math.floor(k / d) % T;
+    const i = k % d;
+    return marginals[t][i].quantile(Math.min(1 - 1e-12, Math.max(1e-12, stdNormalCdf((x - marginals[0][i].mean) / sd[t][i]))));
+  });
+  return pathMean(problem, s, prior.paths);
+}
+
+/**
+ * Black-Scholes with each asset's at-the-money vol and the prior's correlation: at date t asset i is lognormal with
+ * mean F_i and total variance w_ti from its marginal's ATM call, C = F (2 Phi(sqrt(w) / 2) - 1) (Black 1976), the
+ * increments of w correlated across assets; with means <= 0 (returns, Gaussian marginals) Bachelier with the
+ * marginals' sd instead. Undefined (null) when the ATM total variance decreases between dates.
+ */
+export function blackScholesPrice(problem: Problem, correlation: number[][], seed: number | string = 'black-scholes'): { value: number; stderr: number; model: 'Black-Scholes' | 'Bachelier' } | null {
+  const { T, d, marginals } = problem;
+  const lognormal = marginals.every((row) => row.every((m) => m.mean > 0));
+  if (!lognormal) {
+    // Bachelier with the marginals' variances: the Gaussian martingale of gaussianPrior
+    const g = gaussianPrior(marginals, correlation, COPULA_PATHS, new Rng(seed));
+    return { ...pathMean(problem, g.s, g.paths), model: 'Bachelier' };
+  }
+  const F = marginals[0].map((m) => m.mean);
+  const w = marginals.map((row) => row.map((m, i) => (2 * stdNormalQuantile(Math.min(1 - 1e-15, (m.call(F[i]) / F[i] + 1) / 2))) ** 2));
+  if (w.some((row, t) => t > 0 && row.some((v, i) => v < w[t - 1][i]))) return null;
+  // the log-price martingale part: a Gaussian martingale with variances w_t
+  const g = gaussianPrior(w.map((row) => row.map((variance) => ({ mean: 0, variance }))), correlation, COPULA_PATHS, new Rng(seed));
+  const s = Float64Array.from(g.s, (x, k) => {
+    const t = Math.floor(k / d) % T;
+    const i = k % d;
+    return F[i] * Math.exp(x - w[t][i] / 2);
+  });
+  return { ...pathMean(problem, s, g.paths), model: 'Black-Scholes' };
+}
+
+/** Mean of the payoff over paths s (path-major, T d per path) and its Monte Carlo error. */
+function pathMean(problem: Problem, s: Float64Array, paths: number): { value: number; stderr: number } {
+  const n = problem.T * problem.d;
   let sum = 0;
   let sumSq = 0;
-  for (let n = 0; n < prior.paths; n++) {
-    for (let t = 0; t < T; t++)
-      for (let i = 0; i < d; i++) {
-        const z = (prior.s[n * T * d + t * d + i] - marginals[0][i].mean) / sd[t][i];
-        s[t * d + i] = marginals[t][i].quantile(Math.min(1 - 1e-12, Math.max(1e-12, stdNormalCdf(z))));
-      }
-    const c = problem.payoff.value(s);
+  for (let p = 0; p < paths; p++) {
+    const c = problem.payoff.value(s.subarray(p * n, (p + 1) * n));
     sum += c;
     sumSq += c * c;
   }
-  const value = sum / prior.paths;
-  return { value, stderr: Math.sqrt(Math.max(0, sumSq / prior.paths - value * value) / prior.paths) };
+  const value = sum / paths;
+  return { value, stderr: Math.sqrt(Math.max(0, sumSq / paths - value * value) / paths) };
 }
 
 const fmt = (x: number) => x.toPrecision(6);
@@ -113,6 +145,8 @@ export function sideBySide(problem: Problem, vmot: SolveReport[], rmot: RmotRun)
   single('prior model', 'model', rmot.prior.price, rmot.prior.stderr, `${rmot.prior.label}, uncalibrated Monte Carlo`);
   const copula = gaussianCopulaPrice(problem, rmot.correlation.matrix);
   single('Gaussian copula', 'model', copula.value, copula.stderr, 'the marginals coupled by Brownian motion at the prior correlation');
+  const bs = blackScholesPrice(problem, rmot.correlation.matrix);
+  if (bs) single(bs.model, 'model', bs.value, bs.stderr, bs.model === 'Black-Scholes' ? 'each asset lognormal at its ATM vol, the prior correlation' : 'each asset normal with its marginal sd (prices not positive), the prior correlation');
   single('independent coupling', 'reference', refs.independent.value, refs.independent.stderr, 'not a bound when the martingale condition binds');
   return { name: problem.name, payoff: problem.payoff.label, rows, checks: comparisonChecks(vmot, rmot), references: refs, gaussianCopula: { ...copula, correlation: rmot.correlation.matrix } };
 }

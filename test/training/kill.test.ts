@@ -38,8 +38,11 @@ describe('kill -9 during training and checkpoint writing', () => {
     for (let k = 0; k < 6; k++) {
       const out = join(dir, `run${k}`);
       const child = spawn(process.execPath, args(out), { stdio: 'ignore' });
-      // startup takes one to two seconds; kill somewhere in the 400 steps that follow (or just after)
-      await new Promise((r) => setTimeout(r, 2500 + 4000 * rng.uniform()));
+      // kill somewhere in the 400 steps once training has started (its first checkpoint exists): a fixed delay would
+      // depend on how long startup takes on a busy machine
+      const started = Date.now();
+      while (!existsSync(join(out, 'checkpoint-upper.json')) && Date.now() - started < 120_000) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 2500 * rng.uniform()));
       child.kill('SIGKILL');
       await new Promise((r) => child.on('exit', r));
       if (existsSync(join(out, 'checkpoint-upper.json'))) resumed += 1;
@@ -48,7 +51,7 @@ describe('kill -9 during training and checkpoint writing', () => {
       expect(again.primal).toBe(whole.primal);
       expect(again.details.tail).toEqual(whole.details.tail);
     }
-    // most kills left a checkpoint to resume from (a kill before the first step leaves none)
+    // most kills left a checkpoint to resume from (a kill after the run finished leaves none)
     expect(resumed).toBeGreaterThanOrEqual(4);
     console.log(`kill -9: 6 kills, ${resumed} resumed from a checkpoint, all equal to the uninterrupted run (${whole.value})`);
     expect(JSON.parse(readFileSync(join(dir, 'whole', 'neural-upper.json'), 'utf8')).result.value).toBe(whole.value);

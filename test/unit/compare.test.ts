@@ -7,7 +7,7 @@ import { parseProblem } from '../../src/problem/problem.js';
 import { comparisonChart } from '../../src/report/comparison.js';
 import { runRmot } from '../../src/rmot/run.js';
 import { lpSolver } from '../../src/solvers/lp/index.js';
-import { gaussianCopulaPrice, sideBySide } from '../../src/solvers/sideBySide.js';
+import { blackScholesPrice, gaussianCopulaPrice, sideBySide } from '../../src/solvers/sideBySide.js';
 import { solveAll } from '../../src/solvers/solve.js';
 import { c2, table2Payoff } from '../helpers/table2.js';
 
@@ -52,6 +52,19 @@ describe('side by side (rmot design section 5) on the Table-2 d = 2 problem', as
     const chart = comparisonChart(c);
     expect(chart.kind).toBe('intervals');
     if (chart.kind === 'intervals') expect(chart.bars.map((b) => [b.lower, b.upper])).toEqual(c.rows.map((r) => [r.lower, r.upper]));
+  });
+});
+
+describe('Black-Scholes at the ATM vols', () => {
+  it('on lognormal marginals it is the Gaussian copula of those marginals (the same law), within Monte Carlo error', async () => {
+    const { readFileSync: read } = await import('node:fs');
+    const problem = await parseProblem(JSON.parse(read('examples/basket-call-d2.json', 'utf8')), 'examples');
+    const rho = [[1, 0.5], [0.5, 1]];
+    const bs = blackScholesPrice(problem, rho)!;
+    const copula = gaussianCopulaPrice(problem, rho);
+    console.log(`basket call: Black-Scholes ${bs.value.toFixed(4)} +- ${bs.stderr.toFixed(4)}, Gaussian copula ${copula.value.toFixed(4)} +- ${copula.stderr.toFixed(4)}`);
+    expect(bs.model).toBe('Black-Scholes');
+    expect(Math.abs(bs.value - copula.value)).toBeLessThan(4 * Math.hypot(bs.stderr, copula.stderr));
   });
 });
 
