@@ -58,12 +58,13 @@ export function gaussianCopulaPrice(problem: Problem, correlation: number[][], s
 /**
  * Black-Scholes with each asset's at-the-money vol and the prior's correlation: at date t asset i is lognormal with
  * mean F_i and total variance w_ti from its marginal's ATM call, C = F (2 Phi(sqrt(w) / 2) - 1) (Black 1976), the
- * increments of w correlated across assets; with means <= 0 (returns, Gaussian marginals) Bachelier with the
+ * increments of w correlated across assets; for marginals that reach 0 or below (returns, Gaussian laws) Bachelier with the
  * marginals' sd instead. Undefined (null) when the ATM total variance decreases between dates.
  */
 export function blackScholesPrice(problem: Problem, correlation: number[][], seed: number | string = 'black-scholes'): { value: number; stderr: number; model: 'Black-Scholes' | 'Bachelier' } | null {
   const { T, d, marginals } = problem;
-  const lognormal = marginals.every((row) => row.every((m) => m.mean > 0));
+  // lognormal only for prices: every marginal lives on (0, inf) (returns and Gaussian marginals reach below 0)
+  const lognormal = marginals.every((row) => row.every((m) => m.range()[0] > 0));
   if (!lognormal) {
     // Bachelier with the marginals' variances: the Gaussian martingale of gaussianPrior
     const g = gaussianPrior(marginals, correlation, COPULA_PATHS, new Rng(seed));

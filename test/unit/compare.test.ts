@@ -46,6 +46,10 @@ describe('side by side (rmot design section 5) on the Table-2 d = 2 problem', as
     const exact = c2.w[0] * c2.w[1] * 0.5 * (Math.sqrt(v[0][0] * v[0][1]) + Math.sqrt((v[1][0] - v[0][0]) * (v[1][1] - v[0][1])));
     const g = gaussianCopulaPrice(problem, [[1, 0.5], [0.5, 1]]);
     expect(Math.abs(g.value - exact)).toBeLessThan(4 * g.stderr);
+    // marginals that reach below 0 get Bachelier, which on normal marginals is the same Gaussian martingale
+    const b = blackScholesPrice(problem, [[1, 0.5], [0.5, 1]])!;
+    expect(b.model).toBe('Bachelier');
+    expect(Math.abs(b.value - exact)).toBeLessThan(4 * b.stderr);
   });
 
   it('draws every row as one bar on one price axis', () => {
