@@ -8,7 +8,7 @@ export { vmotVersion } from './core/package.js';
 export { Rng } from './core/random.js';
 
 // problem: the problem file (typed ProblemSpec, JSON Schema in schema/problem.schema.json), payoffs, training options
-export { buildProblem, parseProblem, loadProblem, problemFileSchema, type Problem, type ProblemSpec } from './problem/problem.js';
+export { buildProblem, parseProblem, loadProblem, problemFileSchema, newMarginalCache, type Problem, type ProblemSpec, type MarginalCache } from './problem/problem.js';
 export type { BoundSide, Formulation, FormulationKind, FirstDateMap, FormulationChoice } from './problem/formulation.js';
 export { buildPayoff, payoffSpecSchema, type PayoffSpecInput } from './problem/payoffs/registry.js';
 export { quadraticSchema } from './problem/payoffs/quadratic.js';
@@ -120,3 +120,13 @@ export { chartConfig, type ChartSpec, type LineChart, type HeatChart, type Serie
 export { writeChart } from './report/plot.js';
 export { writeReport } from './report/write.js';
 export { loadRun, writeManifest, type RunData } from './report/run.js';
+
+// book: many payoffs on shared marginals, here (runEmbedded) or on BullMQ workers (enqueue, startWorker)
+export { loadBook, parseBook, bookFileSchema, type Book, type BookFile, type BookPayoff } from './book/spec.js';
+export { expandBook, jobId, type BookJob } from './book/jobs.js';
+export { runJob, type JobContext } from './book/run.js';
+export { runEmbedded, type PoolOptions } from './book/pool.js';
+export { enqueue, jobStates, startWorker, openQueue, QUEUE, type WorkerOptions } from './book/queue.js';
+export { monotoneChecks, summarize, writeSummary, type BookSummary, type MonotoneCheck } from './book/summary.js';
+export { writeBookReport } from './book/report.js';
+export type { JobRecord } from './book/record.js';

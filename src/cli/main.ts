@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CheckFailed, VmotError } from '../core/errors.js';
 import { vmotVersion } from '../core/package.js';
+import { bookCommand, workerCommand } from './book.js';
 import { boundsCommand } from './bounds.js';
 import { compareCommand } from './compare.js';
 import { fitRoughCommand } from './fitRough.js';
@@ -19,7 +20,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--debug', 'print stack traces of internal errors')
     .addHelpText('after', `\n${exitCodesHelp}`)
     .exitOverride();
-  for (const cmd of [boundsCommand(), reportCommand(), rmotCommand(), compareCommand(), fitRoughCommand(), marginalsCommand(), hedgeCommand(), smileCommand()]) {
+  for (const cmd of [boundsCommand(), reportCommand(), rmotCommand(), compareCommand(), fitRoughCommand(), marginalsCommand(), hedgeCommand(), smileCommand(), bookCommand(), workerCommand()]) {
     // usage errors of every (sub)command reach the handler below instead of commander's own exit 1
     for (const c of [cmd, ...cmd.commands]) c.exitOverride();
     program.addCommand(cmd.addHelpText('after', `\n${exitCodesHelp}`));

@@ -87,6 +87,7 @@ export async function trainBound(problem: Problem, side: BoundSide, choice: Form
       ({ step, trace } = cp);
       secondsBefore = cp.seconds;
       tail = TailAverage.decode(cp.tail);
+      options.onNotice?.(`resuming the ${side} bound from ${cpFile} at step ${step}`);
     }
     const t0 = performance.now();
     let lastSave = t0;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { VmotError } from '../core/errors.js';
@@ -79,6 +80,27 @@ export function buildProblem(spec: ProblemSpec, baseDir = '.', opts: ProblemOpti
 export interface ProblemOptions {
   /** Read data files (empirical samples, quotes) outside the problem file's folder too (default: refused). */
   allowFilesOutside?: boolean;
+  /**
+   * Marginals already built, by fingerprint (newMarginalCache): problems that share their marginals (a book of payoffs)
+   * build them once. An entry is reused only while every data file it read still has the same SHA-256.
+   */
+  marginalCache?: MarginalCache;
+}
+
+/** Built and convex-order-checked marginals with the data files they read, by the fingerprint of their spec. */
+export type MarginalCache = Map<string, { marginals: Marginal[][]; inputs: Map<string, string> }>;
+
+export const newMarginalCache = (): MarginalCache => new Map();
+
+/** The SHA-256 of each file now, or undefined when one cannot be read. */
+function currentHashes(files: Iterable<string>): Map<string, string> | undefined {
+  const out = new Map<string, string>();
+  try {
+    for (const f of files) out.set(f, createHash('sha256').update(readFileSync(f, 'utf8')).digest('hex'));
+  } catch {
+    return undefined;
+  }
+  return out;
 }
 
 /** Validates a parsed problem file (any JSON value) and builds its marginals and payoff. Throws VmotError naming the field. */
@@ -90,24 +112,11 @@ export async function parseProblem(raw: unknown, baseDir: string, opts: ProblemO
   });
   const T = spec.marginals.length;
   if (spec.assets && spec.assets.length !== d) throw new VmotError(`names ${spec.assets.length} assets, the marginals have d = ${d}`, 'assets');
-  // date by date: a marginal may depend on the same asset's earlier dates (rough Heston keeps them in convex order)
-  const ctx = newMarginalContext(baseDir, opts);
-  const marginals: Marginal[][] = [];
-  for (const [t, row] of spec.marginals.entries()) {
-    marginals.push([]);
-    for (const [i, m] of row.entries()) marginals[t].push(await buildMarginal(m, ctx, `marginals[${t}][${i}]`));
-  }
-  marginals.forEach((row, t) => row.forEach((m, i) => checkScale(m, `marginals[${t}][${i}]`)));
-  for (let i = 0; i < d; i++) {
-    for (let t = 0; t + 1 < T; t++) {
-      const r = checkConvexOrder(marginals[t][i], marginals[t + 1][i], spec.convexOrder);
-      if (!r.ok) throw new VmotError(`asset ${i} is not in convex order between dates ${t} and ${t + 1}: ${r.reason}`, `marginals[${t + 1}][${i}]`);
-    }
-  }
+  const { marginals, inputs: read } = await cachedMarginals(spec.marginals, spec.convexOrder, baseDir, opts);
   const payoff = buildPayoff(spec.payoff, { T, d });
   checkPayoffFinite(payoff, marginals);
   if (spec.prior) checkPrior(spec.prior, T, d);
-  const inputs = [...ctx.inputs].map(([file, sha256]) => ({ file, sha256 }));
+  const inputs = [...read].map(([file, sha256]) => ({ file, sha256 }));
   // asset names are labels only: renaming them reuses finished results; the RMOT blocks do not change the VMOT problem
   // (the rmot solver adds them to its own fingerprint)
   const { assets: _names, prior: _prior, rmot: _rmot, ...numerical } = spec;
@@ -128,6 +137,39 @@ export async function parseProblem(raw: unknown, baseDir: string, opts: ProblemO
     inputs,
     source: { spec, baseDir: resolve(baseDir) },
   };
+}
+
+/** The problem's marginals, built and checked (or taken from opts.marginalCache when their spec and data files are unchanged). */
+async function cachedMarginals(specs: unknown[][], convexOrder: { meanTol: number; callTol: number }, baseDir: string, opts: ProblemOptions) {
+  const key = createHash('sha256').update(JSON.stringify({ specs, convexOrder, baseDir: resolve(baseDir), outside: opts.allowFilesOutside ?? false })).digest('hex');
+  const hit = opts.marginalCache?.get(key);
+  if (hit) {
+    const now = currentHashes(hit.inputs.keys());
+    if (now && [...hit.inputs].every(([f, h]) => now.get(f) === h)) return hit;
+  }
+  const built = await buildMarginals(specs, convexOrder, baseDir, opts);
+  opts.marginalCache?.set(key, built);
+  return built;
+}
+
+async function buildMarginals(specs: unknown[][], convexOrder: { meanTol: number; callTol: number }, baseDir: string, opts: ProblemOptions) {
+  const T = specs.length;
+  const d = specs[0].length;
+  // date by date: a marginal may depend on the same asset's earlier dates (rough Heston keeps them in convex order)
+  const ctx = newMarginalContext(baseDir, opts);
+  const marginals: Marginal[][] = [];
+  for (const [t, row] of specs.entries()) {
+    marginals.push([]);
+    for (const [i, m] of row.entries()) marginals[t].push(await buildMarginal(m, ctx, `marginals[${t}][${i}]`));
+  }
+  marginals.forEach((row, t) => row.forEach((m, i) => checkScale(m, `marginals[${t}][${i}]`)));
+  for (let i = 0; i < d; i++) {
+    for (let t = 0; t + 1 < T; t++) {
+      const r = checkConvexOrder(marginals[t][i], marginals[t + 1][i], convexOrder);
+      if (!r.ok) throw new VmotError(`asset ${i} is not in convex order between dates ${t} and ${t + 1}: ${r.reason}`, `marginals[${t + 1}][${i}]`);
+    }
+  }
+  return { marginals, inputs: ctx.inputs };
 }
 
 /** The prior must describe the problem's d assets at its T dates, with a valid correlation matrix (PSD). */

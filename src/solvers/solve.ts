@@ -23,7 +23,8 @@ export async function solveAll<D>(problem: Problem, solver: Solver<D>, ctx: Solv
     .update(JSON.stringify({ problem: problem.fingerprint, solver: solver.name, options: ctx.options ?? {}, inputs: solver.inputs?.(problem) ?? null }))
     .digest('hex');
   // one process at a time in a results folder (the lock names the holder to a second one)
-  const release = ctx.workDir ? (mkdirSync(ctx.workDir, { recursive: true }), await lockFolder(ctx.workDir, ctx.onNotice)) : undefined;
+  if (ctx.workDir) mkdirSync(ctx.workDir, { recursive: true });
+  const release = ctx.workDir && ctx.lockWorkDir !== false ? await lockFolder(ctx.workDir, ctx.onNotice) : undefined;
   try {
     return await solveSides(problem, solver, ctx, fingerprint, started, t0);
   } finally {

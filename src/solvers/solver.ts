@@ -7,6 +7,8 @@ import type { BoundResult } from './result.js';
 export interface SolveContext {
   /** Folder for checkpoints and finished results: a rerun reuses finished bounds and resumes an interrupted one. */
   workDir?: string;
+  /** Lock workDir against a second process (default true); false when the caller already owns it exclusively (a job queue's lock). */
+  lockWorkDir?: boolean;
   onProgress?: (p: Progress) => void;
   /** Set to true (SIGINT, SIGTERM) to stop after the current step with a checkpoint saved. */
   stop?: StopFlag;

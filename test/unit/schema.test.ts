@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { bookJsonSchema } from '../../src/book/json-schema.js';
+import { loadBook } from '../../src/book/spec.js';
 import { problemJsonSchema } from '../../src/problem/json-schema.js';
 import { loadProblem, parseProblem } from '../../src/problem/problem.js';
 
@@ -31,5 +33,19 @@ describe('the JSON Schema of the problem file', () => {
       expect(validate(b)).toBe(false);
       await expect(parseProblem(b, 'examples')).rejects.toThrow();
     }
+  });
+});
+
+describe('the JSON Schema of the book file', () => {
+  const book = JSON.parse(readFileSync('schema/book.schema.json', 'utf8'));
+  const validateBook = new Ajv2020.default({ strict: false, allErrors: true }).compile(book);
+  it('is the one generated from the zod schemas (npm run schema writes it)', () => {
+    expect(book).toEqual(JSON.parse(JSON.stringify(bookJsonSchema())));
+  });
+  it('accepts the shipped book, which vmot loads, and rejects a misspelt field and a payoff without its strike', () => {
+    const raw = JSON.parse(readFileSync('examples/book-basket-ladder.json', 'utf8'));
+    expect(validateBook(raw), JSON.stringify(validateBook.errors)).toBe(true);
+    expect(loadBook('examples/book-basket-ladder.json').payoffs).toHaveLength(9);
+    for (const bad of [{ ...raw, solver: ['lp'] }, { ...raw, payoffs: [{ payoff: { type: 'basket-call', date: 1, weights: [0.5, 0.5] } }] }]) expect(validateBook(bad)).toBe(false);
   });
 });
