@@ -128,6 +128,25 @@ describe.skipIf(!present && !process.env.CI)('the HTML report in headless Chromi
     expect(rows.map((x) => x.row)).toContain('RMOT calibrated model');
   });
 
+  it('vmot book run: book.html draws the ladder against the strike with its transport bounds, and lists every job of book.csv', async () => {
+    const out = join(work, 'book');
+    const book = join(work, 'book.json');
+    const spec = JSON.parse(readFileSync('examples/book-basket-ladder.json', 'utf8'));
+    writeFileSync(book, JSON.stringify({ ...spec, $schema: undefined, payoffs: [{ ...spec.payoffs[0], vary: { field: 'strike', values: [-1, 0, 1] } }], options: { lp: { atoms: 10 } } }));
+    const r = vmot('book', 'run', book, '--out', out, '--quiet');
+    expect(r.status, r.stderr).toBe(0);
+    const page = await inspect(browser, join(out, 'book.html'));
+    expect(page.errors).toEqual([]);
+    expect(page.sections).toEqual(['book', 'family-0', 'rows']);
+    expect(page.charts).toHaveLength(1);
+    // two bound curves and two dashed transport curves on white
+    expect(page.charts[0].painted).toBeGreaterThan(0.01);
+    expect(page.charts[0].colours).toBeGreaterThan(4);
+    const rows = csv(join(out, 'book.csv'));
+    expect(rows.map((x) => `${x.payoff} ${x.side}`)).toEqual(['-1', '0', '1'].flatMap((k) => [`basket call strike=${k} upper`, `basket call strike=${k} lower`]));
+    expect(rows.every((x) => x.status === 'done')).toBe(true);
+  });
+
   it('a run folder without run.json, or with data files changed since the run, is refused with the reason', () => {
     const none = vmot('report', work);
     expect(none.status).toBe(2);
