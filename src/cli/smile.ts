@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { positiveArg } from './args.js';
-import { writeChart } from '../report/plot.js';
+import { VmotError } from '../core/errors.js';
 import { computeSmile, loadSmileParams } from '../rough/smile.js';
 
 /** Most strikes of one smile. */
@@ -32,14 +32,17 @@ export function smileCommand(): Command {
     })
     .requiredOption('--maturity <T>', 'maturity in years', positiveArg('--maturity'))
     .requiredOption('--strikes <list>', 'strikes: "80,90,100" or "lo:hi:count"', parseStrikes)
-    .option('--tol <x>', 'target absolute price accuracy (default 1e-6 x forward)', positiveArg('--tol'))
+    .option('--iv-tol <x>', 'target implied-volatility accuracy (absolute; default 1e-4): each price to 1e-4 times its vega', positiveArg('--iv-tol'))
+    .option('--tol <x>', 'target absolute price accuracy instead of --iv-tol', positiveArg('--tol'))
     .option('--plot <file>', 'write the implied-volatility smile as a PNG')
     .option('--json', 'print one JSON object')
-    .action((file: string, o: { maturity: number; strikes: number[]; tol?: number; plot?: string; json?: boolean }) => {
+        .action(async (file: string, o: { maturity: number; strikes: number[]; tol?: number; ivTol?: number; plot?: string; json?: boolean }) => {
+      if (o.tol !== undefined && o.ivTol !== undefined) throw new VmotError('give --tol (price) or --iv-tol (implied volatility), not both', '--tol');
       const t0 = performance.now();
-      const smile = computeSmile(loadSmileParams(file), o.maturity, o.strikes, { tol: o.tol });
+      const smile = computeSmile(loadSmileParams(file), o.maturity, o.strikes, { tol: o.tol, ivTol: o.ivTol });
       const ms = performance.now() - t0;
       if (o.plot) {
+        const { writeChart } = await import('../report/plot.js');
         writeChart(o.plot, {
           kind: 'line',
           title: `rough Heston smile, T = ${o.maturity}`,
@@ -51,7 +54,7 @@ export function smileCommand(): Command {
       if (o.json) return void process.stdout.write(`${JSON.stringify({ ...smile, milliseconds: ms })}\n`);
       const p = smile.plan;
       const lines = [
-        `rough Heston, T = ${o.maturity}, forward ${smile.forward.toPrecision(8)}; Fourier: u_max ${p.uMax.toPrecision(4)}, ${p.nodes} nodes, ${p.steps} Adams steps (Richardson), price error estimate ${smile.priceError.toExponential(1)}; ${ms.toFixed(0)} ms`,
+        `rough Heston, T = ${o.maturity}, forward ${smile.forward.toPrecision(8)}; Fourier: u_max ${p.uMax.toPrecision(4)}, ${p.nodes} nodes, ${p.steps} Adams steps (Richardson); error estimates: price ${smile.priceError.toExponential(1)}, implied vol ${smile.ivError.toExponential(1)} (${'ivTol' in smile.target ? `target ${smile.target.ivTol} at ${smile.held} of ${smile.rows.length} strikes; the others' vega is below 1% of the at-the-money vega` : `price target ${smile.target.tol}`}); ${ms.toFixed(0)} ms`,
         `${'strike'.padStart(10)} ${'call'.padStart(12)} ${'put'.padStart(12)} ${'impl.vol'.padStart(10)}`,
         ...smile.rows.map((r) => `${r.strike.toFixed(4).padStart(10)} ${r.call.toFixed(6).padStart(12)} ${r.put.toFixed(6).padStart(12)} ${(Number.isFinite(r.impliedVol) ? r.impliedVol.toFixed(6) : 'n/a').padStart(10)}`),
       ];

@@ -1,4 +1,4 @@
-import { gamma } from 'mathjs';
+import gamma from '@stdlib/math-base-special-gamma';
 
 /** K(t) ~ sum_k weights[k] exp(-rates[k] t). */
 export interface ExpKernel {
@@ -13,7 +13,7 @@ export interface ExpKernel {
  * [log(1e-3/T), log(40/dt)] is accurate for t in [dt, T]; the mass below the lower end is one factor of rate 0.
  */
 export function expKernel(alpha: number, dt: number, T: number, h = 0.5): ExpKernel {
-  const c = 1 / ((gamma(alpha) as number) * (gamma(1 - alpha) as number));
+  const c = 1 / (gamma(alpha) * gamma(1 - alpha));
   const yMin = Math.log(1e-3 / T);
   const yMax = Math.log(40 / dt);
   const n = Math.ceil((yMax - yMin) / h);

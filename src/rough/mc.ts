@@ -1,4 +1,4 @@
-import { gamma } from 'mathjs';
+import gamma from '@stdlib/math-base-special-gamma';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { VmotError } from '../core/errors.js';
 import type { Rng } from '../core/random.js';
@@ -117,7 +117,7 @@ function stepPlan(model: RoughHeston, grid: number[], rates: Float64Array, weigh
   const scale = new Float64Array(nSteps);
   const beta = new Float64Array(nSteps);
   const v = model.variance;
-  const ga1 = gamma(model.alpha + 1) as number;
+  const ga1 = gamma(model.alpha + 1);
   for (let n = 0; n < nSteps; n++) {
     const dt = grid[n + 1] - grid[n];
     for (let k = 0; k < m; k++) {

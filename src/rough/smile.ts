@@ -4,7 +4,8 @@ import { readJsonFile } from '../core/files.js';
 import { parseWith } from '../core/schema.js';
 import { forwardCalls, type FourierPlan } from './fourier.js';
 import { impliedVol } from './impliedVol.js';
-import { normalize, roughHestonSchema, type RoughHeston } from './params.js';
+import { stdNormalPdf } from '../math/normal.js';
+import { normalize, roughHestonSchema, typicalVariance, type RoughHeston } from './params.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
@@ -28,6 +29,10 @@ export interface SmileRow {
   call: number;
   put: number;
   impliedVol: number;
+  /** Error estimate of impliedVol (its price's error estimate over its vega), NaN when the step count was fixed. */
+  ivError: number;
+  /** Held to the implied-vol tolerance (vega at least VEGA_FLOOR of the at-the-money vega), or priced to a price tolerance. */
+  held: boolean;
 }
 
 export interface Smile {
@@ -37,16 +42,62 @@ export interface Smile {
   plan: FourierPlan;
   /** Error estimate of the (undiscounted) prices, NaN when the step count was fixed. */
   priceError: number;
+  /** Largest error estimate of the implied volatilities (price error over vega), NaN when the step count was fixed. */
+  ivError: number;
+  /** Strikes held to ivTol: those with a vega of at least VEGA_FLOOR of the at-the-money vega (with ivTol; all with tol). */
+  held: number;
+  /** The accuracy asked for: implied volatility (ivTol) or, when a price tolerance was given, price (tol). */
+  target: { ivTol: number } | { tol: number };
 }
 
-/** Discounted call and put prices (Lewis, fourier.ts) and Black-Scholes implied volatilities at one maturity. */
-export function computeSmile(input: SmileInput, maturity: number, strikes: number[], opts: { tol?: number; steps?: number } = {}): Smile {
+/** Default accuracy of the implied volatilities (absolute, 1e-4 = 0.01 vol points). */
+export const IV_TOL = 1e-4;
+/**
+ * Strikes whose vega is below this share of the at-the-money vega (beyond about 3 standard deviations) are priced
+ * to ivTol times that floor, not to ivTol in implied vol: there a price error of 1e-9 of the forward already moves the
+ * implied vol by more than 1e-4, and holding them to it would cost 20 times the rest of the smile. Each strike's
+ * implied-vol error estimate is reported.
+ */
+export const VEGA_FLOOR = 0.01;
+
+/** Black vega dC/dsigma of an undiscounted call. */
+const vega = (F: number, K: number, T: number, sigma: number) => F * Math.sqrt(T) * stdNormalPdf((Math.log(F / K) + 0.5 * sigma * sigma * T) / (sigma * Math.sqrt(T)));
+
+/**
+ * Discounted call and put prices (Lewis, fourier.ts) and Black-Scholes implied volatilities at one maturity. The
+ * accuracy is asked in implied-volatility terms (ivTol, default IV_TOL): each strike's price tolerance is ivTol times
+ * its vega at its current implied volatility (at least VEGA_FLOOR of the at-the-money vega), so the Adams steps stop
+ * where the smile is accurate, not where the deep wings' prices are; `tol` asks a price accuracy instead. `ivError`
+ * is the largest implied-vol error estimate of the strikes held to ivTol; each row has its own.
+ */
+export function computeSmile(input: SmileInput, maturity: number, strikes: number[], opts: { tol?: number; ivTol?: number; steps?: number } = {}): Smile {
   if (!(maturity > 0) || !Number.isFinite(maturity)) throw new VmotError(`must be a positive number, got ${maturity}`, 'maturity');
   if (strikes.length === 0) throw new VmotError('needs at least one strike', 'strikes');
+  if (opts.tol !== undefined && opts.ivTol !== undefined) throw new VmotError('give a price tolerance (tol) or an implied-volatility tolerance (ivTol), not both', 'tol');
   const forward = input.spot * Math.exp((input.rate - input.dividend) * maturity);
   const df = Math.exp(-input.rate * maturity);
-  const tol = opts.tol ?? 1e-6 * forward;
-  const { calls, plan, error } = forwardCalls(input.model, maturity, forward, strikes, { tol, steps: opts.steps });
-  const rows = strikes.map((K, i) => ({ strike: K, call: df * calls[i], put: df * (calls[i] - forward + K), impliedVol: impliedVol(forward, K, maturity, calls[i]) }));
-  return { maturity, forward, rows, plan, priceError: df * error };
+  const ivTol = opts.ivTol ?? IV_TOL;
+  // the model's own level of volatility gives the at-the-money vega and the truncation's tolerance
+  const level = Math.sqrt(typicalVariance(input.model, maturity));
+  const floor = VEGA_FLOOR * vega(forward, forward, maturity, level);
+  const vegas = (calls: Float64Array) =>
+    Float64Array.from(strikes, (K, i) => {
+      const iv = impliedVol(forward, K, maturity, calls[i]);
+      return Number.isFinite(iv) ? vega(forward, K, maturity, iv) : 0;
+    });
+  const priceTols = (calls: Float64Array) => vegas(calls).map((v) => ivTol * Math.max(floor, v));
+  const truncTol = opts.tol ?? ivTol * Math.max(floor, Math.min(...strikes.map((K) => vega(forward, K, maturity, level))));
+  const { calls, plan, error, errors } = forwardCalls(input.model, maturity, forward, strikes, { tol: truncTol, steps: opts.steps, valueTol: opts.tol === undefined ? priceTols : undefined });
+  const v = vegas(calls);
+  const rows = strikes.map((K, i) => ({
+    strike: K,
+    call: df * calls[i],
+    put: df * (calls[i] - forward + K),
+    impliedVol: impliedVol(forward, K, maturity, calls[i]),
+    ivError: v[i] > 0 ? errors[i] / v[i] : NaN,
+    held: opts.tol !== undefined || v[i] >= floor,
+  }));
+  const held = rows.filter((r) => r.held).length;
+  const ivError = Math.max(...rows.filter((r) => r.held).map((r) => (Number.isFinite(r.ivError) ? r.ivError : 0)), 0);
+  return { maturity, forward, rows, plan, priceError: df * error, ivError, held, target: opts.tol === undefined ? { ivTol } : { tol: opts.tol } };
 }

@@ -1,4 +1,5 @@
-import * as math from 'mathjs';
+import { createRequire } from 'node:module';
+import type * as MathJs from 'mathjs';
 import { z } from 'zod';
 import { VmotError } from '../../core/errors.js';
 import type { Built, Dims, PathFn } from './types.js';
@@ -10,6 +11,10 @@ const MAX_EXPRESSION = 10_000;
 
 const EXPR_FUNCTIONS = new Set(['max', 'min', 'abs', 'exp', 'log', 'sqrt', 'pow', 'sign']);
 const EXPR_OPERATORS = new Set(['add', 'subtract', 'multiply', 'divide', 'pow', 'unaryMinus', 'unaryPlus', 'smaller', 'larger', 'smallerEq', 'largerEq']);
+
+/** mathjs, loaded on the first expression payoff: it takes about a second to load, which no other command should wait for. */
+let mathjs: typeof MathJs | undefined;
+const loadMath = (): typeof MathJs => (mathjs ??= createRequire(import.meta.url)('mathjs') as typeof MathJs);
 
 /** An arithmetic expression over s[t][i] (and x[i] = s[0][i], y[i] = s[1][i] when T = 2), 0-based, parsed by mathjs (never eval). */
 export function expression(p: z.output<typeof expressionSchema>, dims: Dims, at: string): Built {
@@ -25,7 +30,8 @@ export function expression(p: z.output<typeof expressionSchema>, dims: Dims, at:
 }
 
 function compileExpression(expr: string, dims: Dims, path: string): Built {
-  let node: math.MathNode;
+  const math = loadMath();
+  let node: MathJs.MathNode;
   try {
     node = math.parse(expr);
   } catch (e) {
@@ -36,22 +42,22 @@ function compileExpression(expr: string, dims: Dims, path: string): Built {
   const dates = new Set<number>();
   node.traverse((n, _p, parent) => {
     if (n.type === 'AccessorNode') {
-      const acc = n as math.AccessorNode;
-      const name = acc.object.type === 'SymbolNode' ? (acc.object as math.SymbolNode).name : '';
+      const acc = n as MathJs.AccessorNode;
+      const name = acc.object.type === 'SymbolNode' ? (acc.object as MathJs.SymbolNode).name : '';
       const first = acc.index.dimensions[0];
       if (name === 'x' || name === 'y') dates.add(name === 'x' ? 0 : 1);
       else if (name === 's') {
-        if (first?.type === 'ConstantNode' && typeof (first as math.ConstantNode).value === 'number') dates.add((first as math.ConstantNode).value as number);
+        if (first?.type === 'ConstantNode' && typeof (first as MathJs.ConstantNode).value === 'number') dates.add((first as MathJs.ConstantNode).value as number);
         else for (let t = 0; t < dims.T; t++) dates.add(t);
       }
     }
     if (n.type === 'SymbolNode') {
-      const name = (n as math.SymbolNode).name;
-      const isCallee = parent?.type === 'FunctionNode' && (parent as math.FunctionNode).fn === n;
+      const name = (n as MathJs.SymbolNode).name;
+      const isCallee = parent?.type === 'FunctionNode' && (parent as MathJs.FunctionNode).fn === n;
       if (isCallee ? !EXPR_FUNCTIONS.has(name) : !vars.includes(name))
         throw new VmotError(`unknown ${isCallee ? 'function' : 'variable'} "${name}" (allowed: ${isCallee ? [...EXPR_FUNCTIONS].join(', ') : vars.join(', ')})`, path);
     } else if (n.type === 'OperatorNode') {
-      if (!EXPR_OPERATORS.has((n as math.OperatorNode).fn)) throw new VmotError(`operator "${(n as math.OperatorNode).op}" is not allowed`, path);
+      if (!EXPR_OPERATORS.has((n as MathJs.OperatorNode).fn)) throw new VmotError(`operator "${(n as MathJs.OperatorNode).op}" is not allowed`, path);
     } else if (!['FunctionNode', 'AccessorNode', 'IndexNode', 'ConstantNode', 'ParenthesisNode', 'ConditionalNode'].includes(n.type)) {
       throw new VmotError(`${n.type} is not allowed in a payoff expression`, path);
     }
@@ -60,14 +66,14 @@ function compileExpression(expr: string, dims: Dims, path: string): Built {
   const shifted = node
     .transform((n) =>
       n.type === 'IndexNode'
-        ? new math.IndexNode((n as math.IndexNode).dimensions.map((dim) => new math.OperatorNode('+', 'add', [dim, new math.ConstantNode(1)])))
+        ? new math.IndexNode((n as MathJs.IndexNode).dimensions.map((dim) => new math.OperatorNode('+', 'add', [dim, new math.ConstantNode(1)])))
         : n,
     )
     .transform((n) => {
-      const inner = n.type === 'AccessorNode' ? (n as math.AccessorNode).object : undefined;
-      if (inner?.type !== 'AccessorNode' || (inner as math.AccessorNode).object.type !== 'SymbolNode') return n;
-      const dims = [...(inner as math.AccessorNode).index.dimensions, ...(n as math.AccessorNode).index.dimensions];
-      return new math.AccessorNode((inner as math.AccessorNode).object, new math.IndexNode(dims));
+      const inner = n.type === 'AccessorNode' ? (n as MathJs.AccessorNode).object : undefined;
+      if (inner?.type !== 'AccessorNode' || (inner as MathJs.AccessorNode).object.type !== 'SymbolNode') return n;
+      const dims = [...(inner as MathJs.AccessorNode).index.dimensions, ...(n as MathJs.AccessorNode).index.dimensions];
+      return new math.AccessorNode((inner as MathJs.AccessorNode).object, new math.IndexNode(dims));
     });
   const code = shifted.compile();
   const { T, d } = dims;
