@@ -215,7 +215,6 @@ export function convergedFourier(
     const steps = Math.max(...bands.map((_, k) => solve(k, factor[k]).steps), ...bands.map((_, k) => (refined[k] ? solve(k, 2 * factor[k]).steps : 0)));
     // a band whose finer solve has no more steps (the coarser one had to double to stay finite) estimates nothing
     const flat = bands.map((_, k) => refined[k] && solve(k, 2 * factor[k]).steps <= solve(k, factor[k]).steps);
-    if (process.env.VMOT_DEBUG) console.log("round", ratio.toFixed(3), bands.map((b, k) => `${b.hi - b.lo}:${solve(k, factor[k]).steps}`).join(" "), "worst", r.errors.findIndex((e, i) => e / tols[i] === ratio));
     if (ratio <= 1 && !flat.some(Boolean)) return { values: r.values, steps, error: Math.max(...r.errors), errors: r.errors };
     // the bands that carry the estimate (at least a twentieth of it) are refined enough to bring it below the tolerance
     const grow = Math.min(MAX_JUMP, Math.max(1.25, (1.25 * ratio) ** (1 / (1 + model.alpha))));
