@@ -42,26 +42,6 @@ export function stableSteps(model: RoughHeston, T: number, U: number): number {
   return Math.max(32, Math.ceil((T * (U * Math.max(model.nu, 0.05)) ** (1 / model.alpha)) / 1.5));
 }
 
-/**
- * log-MGF on ascending nodes v, in frequency bands (U/2, U], (U/4, U/2], ... each solved with its own stable step
- * count times `factor` (low frequencies need far fewer steps). Returns the largest step count used.
- */
-export function logMgfBanded(model: RoughHeston, T: number, shift: number, v: Float64Array, factor: number, maxSteps = MAX_STEPS): { L: ComplexArray; steps: number } {
-  const L = { re: new Float64Array(v.length), im: new Float64Array(v.length) };
-  let steps = 0;
-  for (let hi = v.length; hi > 0; ) {
-    const top = v[hi - 1];
-    let lo = hi;
-    while (lo > 0 && v[lo - 1] > top / 2) lo--;
-    const band = logMgfStable(model, T, shift, v.subarray(lo, hi), Math.ceil(factor * stableSteps(model, T, top)), maxSteps);
-    L.re.set(band.L.re, lo);
-    L.im.set(band.L.im, lo);
-    steps = Math.max(steps, band.steps);
-    hi = lo;
-  }
-  return { L, steps };
-}
-
 /** log E[exp(w X_T)] on w = shift + i v; throws when the Adams solution is not finite at this step count. */
 function logMgfOnLine(model: RoughHeston, T: number, shift: number, v: Float64Array, n: number): ComplexArray {
   const L = logMgf(model, T, { re: new Float64Array(v.length).fill(shift), im: v }, n);
