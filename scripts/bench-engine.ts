@@ -1,7 +1,8 @@
 /**
  * Training throughput (samples/s of forward + backward + Adam) of the engines at batch 1000 and
- * 16384, for the networks of the reduced and the full d=2 dual (3 hidden ReLU layers of 64), and of
- * scripts/bench_torch.py (same networks, loss and optimizer) when a python3 with torch is found.
+ * 16384, for the networks of the reduced d=2 dual and of the full dual at d = 2, 5 and 10 (3 hidden ReLU layers
+ * of 64; the full form has 2d scalar statics and d holdings of d inputs), and of scripts/bench_torch.py (same
+ * networks, loss and optimizer) when a python3 with torch is found, with the BLAS it loaded and its threads.
  * Engines are measured interleaved, `--reps` times each; the medians are printed.
  * With --grid G the scalar inputs are normal scores of G equally spaced quantile levels (as when a
  * formulation samples levels on a grid): the wasm engine then groups equal inputs (exact), the others
@@ -29,10 +30,13 @@ const grid = Number(arg('grid', '0'));
 for (const e of engines) if (!ENGINE_NAMES.includes(e)) throw new Error(`--engines: unknown engine ${e} (known: ${ENGINE_NAMES.join(', ')})`);
 const GAMMA = 1000;
 
-// reduced d=2: phi~(u), phi_1, phi_2, h_1(u), h_2(u); full d=2: four phi_{t,i}, h_i(x_1, x_2)
+// reduced d=2: phi~(u), phi_1, phi_2, h_1(u), h_2(u); full at d: 2d statics phi_{t,i}, d holdings h_i(x_1..x_d)
+const full = (d: number) => ({ inputs: [...Array(2 * d).fill(1), ...Array(d).fill(d)], weights: [...Array(2 * d).fill(1), ...Array(d).fill(0)] });
 const FORMS: Record<string, { inputs: number[]; weights: number[] }> = {
   reduced: { inputs: [1, 1, 1, 1, 1], weights: [1, 1, 1, 0, 0] },
-  full: { inputs: [1, 1, 1, 1, 2, 2], weights: [1, 1, 1, 1, 0, 0] },
+  full: full(2),
+  'full-d5': full(5),
+  'full-d10': full(10),
 };
 const BATCHES = [1000, 16384];
 
@@ -75,27 +79,31 @@ function torchPython(): string | undefined {
   return undefined;
 }
 
-function measureTorch(py: string, form: string, B: number): { rate: number; label: string } {
+/** PyTorch with its threads as installed (threads 0) or set; the BLAS it loaded and its threads go with every ratio. */
+function measureTorch(py: string, form: string, B: number, threads: number): { rate: number; label: string } {
   const script = fileURLToPath(new URL('./bench_torch.py', import.meta.url));
-  const r = spawnSync(py, [script, '--form', form, '--batch', String(B), '--seconds', String(seconds), '--gamma', String(GAMMA)], { encoding: 'utf8' });
+  const r = spawnSync(py, [script, '--form', form, '--batch', String(B), '--seconds', String(seconds), '--gamma', String(GAMMA), '--threads', String(threads)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`bench_torch.py failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
-  return { rate: out.samples_per_s, label: `pytorch-${out.torch} as installed` };
+  torchSetup = `PyTorch ${out.torch}, BLAS ${out.blas}`;
+  return { rate: out.samples_per_s, label: `pytorch-${out.torch} ${out.threads} thread${out.threads > 1 ? 's' : ''}${threads ? '' : ' (as installed)'}` };
 }
+
+let torchSetup = '';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const py = grid > 0 ? undefined : torchPython();
 if (grid > 0) console.log(`scalar inputs on a grid of ${grid} quantile levels; PyTorch rows skipped`);
 else if (!py) console.log('note: no python3 with torch found; PyTorch rows skipped (Debian: apt-get install python3-torch)');
-const rows = [...engines, ...(py ? ['pytorch'] : [])];
+const rows = [...engines, ...(py ? ['pytorch', 'pytorch-2'] : [])];
 const rates = new Map<string, number[]>();
 const labels = new Map<string, string>();
 for (let rep = 0; rep < reps; rep++)
   for (const form of Object.keys(FORMS))
     for (const B of BATCHES)
       for (const row of rows) {
-        const r = row === 'pytorch' ? measureTorch(py!, form, B) : await measureEngine(row as EngineName, form, B);
+        const r = row.startsWith('pytorch') ? measureTorch(py!, form, B, row === 'pytorch-2' ? 2 : 0) : await measureEngine(row as EngineName, form, B);
         const key = `${row}|${form}|${B}`;
         rates.set(key, [...(rates.get(key) ?? []), r.rate]);
         labels.set(row, r.label);
@@ -105,10 +113,12 @@ const cols = Object.keys(FORMS).flatMap((form) => BATCHES.map((B) => ({ form, B 
 const fmt = (x: number) => `${(x / 1000).toFixed(1)}k`.padStart(9);
 console.log(`node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
 console.log(`training samples/s, median of ${reps} interleaved runs of ${seconds} s each`);
-console.log(`${'engine'.padEnd(28)}${cols.map((c) => `${c.form} b=${c.B}`.padStart(18)).join('')}`);
-for (const row of rows) console.log(`${labels.get(row)!.padEnd(28)}${cols.map((c) => fmt(median(rates.get(`${row}|${c.form}|${c.B}`)!)).padStart(18)).join('')}`);
+console.log(`${'engine'.padEnd(44)}${cols.map((c) => `${c.form} b=${c.B}`.padStart(18)).join('')}`);
+for (const row of rows) console.log(`${labels.get(row)!.padEnd(44)}${cols.map((c) => fmt(median(rates.get(`${row}|${c.form}|${c.B}`)!)).padStart(18)).join('')}`);
+if (py) console.log(`peer: ${torchSetup}; each ratio against the faster of its 1- and 2-thread runs (named)`);
+const best = (c: { form: string; B: number }) => (['pytorch', 'pytorch-2'] as const).reduce((a, b) => (median(rates.get(`${b}|${c.form}|${c.B}`)!) > median(rates.get(`${a}|${c.form}|${c.B}`)!) ? b : a));
 if (py)
   for (const row of engines)
     console.log(
-      `ratio ${labels.get(row)} / ${labels.get('pytorch')}: ${cols.map((c) => `${c.form} b=${c.B} ${(median(rates.get(`${row}|${c.form}|${c.B}`)!) / median(rates.get(`pytorch|${c.form}|${c.B}`)!)).toFixed(2)}x`).join(', ')}`,
+      `ratio ${labels.get(row)} / PyTorch: ${cols.map((c) => `${c.form} b=${c.B} ${(median(rates.get(`${row}|${c.form}|${c.B}`)!) / median(rates.get(`${best(c)}|${c.form}|${c.B}`)!)).toFixed(2)}x (vs ${best(c) === 'pytorch' ? '1 thread' : '2 threads'})`).join(', ')}`,
     );

@@ -8,10 +8,21 @@ import torch
 
 
 def specs(form):
-    # reduced d=2: phi~(u), phi_1(y1), phi_2(y2), h_1(u), h_2(u); full d=2: phi_{t,i} (4), h_i(x1, x2) (2)
+    # reduced d=2: phi~(u), phi_1(y1), phi_2(y2), h_1(u), h_2(u); full (d=2, or full-dN): phi_{t,i} (2d), h_i(x_1..x_d) (d)
     if form == "reduced":
         return [1, 1, 1, 1, 1], [1.0, 1.0, 1.0, 0.0, 0.0]
-    return [1, 1, 1, 1, 2, 2], [1.0, 1.0, 1.0, 1.0, 0.0, 0.0]
+    d = 2 if form == "full" else int(form.split("-d")[1])
+    return [1] * (2 * d) + [d] * d, [1.0] * (2 * d) + [0.0] * d
+
+
+def blas():
+    """The BLAS library torch loaded (from this process's memory map): OpenBLAS (pthread or serial) or reference BLAS."""
+    try:
+        with open("/proc/self/maps") as f:
+            libs = sorted({line.split()[-1] for line in f if "blas" in line.lower() and line.split()[-1].startswith("/")})
+    except OSError:
+        return "unknown"
+    return ", ".join(libs) or "none found (torch's own)"
 
 
 def net(inputs, width, depth):
@@ -24,7 +35,7 @@ def net(inputs, width, depth):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--form", choices=["reduced", "full"], required=True)
+    ap.add_argument("--form", required=True, help="reduced, full, or full-dN (the full form's networks at d = N)")
     ap.add_argument("--batch", type=int, required=True)
     ap.add_argument("--seconds", type=float, default=2.0)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: as installed)")
@@ -58,7 +69,7 @@ def main():
         step()
         steps += 1
     dt = time.perf_counter() - t0
-    print(json.dumps({"samples_per_s": steps * B / dt, "threads": torch.get_num_threads(), "torch": torch.__version__}))
+    print(json.dumps({"samples_per_s": steps * B / dt, "threads": torch.get_num_threads(), "torch": torch.__version__, "blas": blas()}))
 
 
 if __name__ == "__main__":
