@@ -15,6 +15,7 @@ import { EXIT } from './exit.js';
 import { progressReporter } from './progress.js';
 
 interface BookOptions {
+  threadsPerJob?: number;
   queue?: string;
   store?: string;
   out?: string;
@@ -36,6 +37,14 @@ async function expand(file: string, o: BookOptions) {
   const cache = newMarginalCache();
   const jobs = await expandBook(book, cache, { allowFilesOutside: o.allowFilesOutside });
   return { book, cache, jobs, ...folders(book, o) };
+}
+
+/**
+ * Threads of each job's training engine (VMOT_THREADS, inherited by the job processes): as given, else the cores
+ * shared among the jobs that run at once. Results do not depend on it (fixed chunks), only the speed.
+ */
+function threadsPerJob(given: number | undefined, concurrency: number): void {
+  process.env.VMOT_THREADS = String(given ?? Math.max(1, Math.floor(availableParallelism() / concurrency)));
 }
 
 /** Stops the job on SIGINT / SIGTERM (the running jobs save their checkpoints); returns the flag and how to detach. */
@@ -69,6 +78,7 @@ async function runLocal(file: string, o: BookOptions) {
   const progress = progressReporter(o.quiet || o.json);
   const { stop, detach } = stopOnSignals();
   const concurrency = o.concurrency ?? availableParallelism();
+  threadsPerJob(o.threadsPerJob, concurrency);
   let rows: JobRecord[];
   try {
     rows = await runEmbedded(jobs, store, {
@@ -180,6 +190,7 @@ export function bookCommand(): Command {
       .argument('<book>', 'book file (JSON)')
       .option('--concurrency <n>', 'embedded: jobs at once, one process each (default: the cores)', intArg('--concurrency'))
       .option('--checkpoint-seconds <s>', 'embedded: seconds between training checkpoints (default 10)', positiveArg('--checkpoint-seconds'))
+      .option('--threads-per-job <n>', 'embedded: training threads of each job (default: the cores over --concurrency)', intArg('--threads-per-job'))
       .option('--no-wait', 'with --queue: enqueue and return (vmot book status follows the jobs)')
       .option('--quiet', 'no progress output')
       .action((file: string, o: BookOptions) => (o.queue ? runQueued(file, o as BookOptions & { queue: string }) : runLocal(file, o))),
@@ -194,6 +205,7 @@ export function bookCommand(): Command {
 }
 
 interface WorkerCliOptions {
+  threadsPerJob?: number;
   queue: string;
   store: string;
   concurrency: number;
@@ -209,8 +221,10 @@ export function workerCommand(): Command {
     .option('--concurrency <n>', 'jobs at once, one child process each', intArg('--concurrency'), 1)
     .option('--lock-seconds <s>', 'a job whose worker is silent this long goes to another worker, which resumes from its checkpoint', positiveArg('--lock-seconds'), 30)
     .option('--checkpoint-seconds <s>', 'seconds between training checkpoints (default 10)', positiveArg('--checkpoint-seconds'))
+    .option('--threads-per-job <n>', 'training threads of each job (default: the cores over --concurrency)', intArg('--threads-per-job'))
     .action(async (o: WorkerCliOptions) => {
       writableFolder(o.store, '--store');
+      threadsPerJob(o.threadsPerJob, o.concurrency);
       const { checkReachable, startWorker } = await import('../book/queue.js');
       await checkReachable(o.queue);
       const worker = startWorker(o.queue, { store: resolve(o.store), concurrency: o.concurrency, lockSeconds: o.lockSeconds, checkpointSeconds: o.checkpointSeconds });

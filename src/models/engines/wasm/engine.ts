@@ -10,17 +10,19 @@ import { CTRL, controlBlock, nextChunk, writeJob } from './job-control.js';
 import { compileKernel, instantiateKernel, MAX_PAGES, type KernelKind } from './kernels.js';
 
 export interface WasmEngineOptions {
-  /** Threads including the caller's (default: available cores). */
+  /** Threads including the caller's (default: VMOT_THREADS when set, as a job of a book sets it, else the available cores). */
   threads?: number;
   /** Fastest kernel flavour allowed (default relaxed-simd; falls back to what the runtime supports). */
   kernel?: KernelKind;
   /** Rows per tile of the fused forward/backward pass (multiple of 8). */
   tile?: number;
-  /** Chunks per batch (default max(8, 2 threads)); results depend on it, not on the threads. */
+  /** Chunks per batch (default CHUNKS); results depend on it, not on the threads, so it must not depend on the machine. */
   chunks?: number;
 }
 
 const PAGE = 65536;
+/** Default chunks per batch: fixed, so the same seed gives the same numbers on any machine (more threads than chunks idle). */
+const CHUNKS = 8;
 
 /**
  * The project's own engine: the fused step of fused-step.ts on the WASM SIMD kernel of
@@ -45,12 +47,12 @@ export class WasmEngine implements Engine {
   }
 
   static async create(opts: EngineOptions, wopts: WasmEngineOptions = {}): Promise<WasmEngine> {
-    const threads = wopts.threads ?? availableParallelism();
+    const threads = wopts.threads ?? (Number(process.env.VMOT_THREADS) || availableParallelism());
     const tile = wopts.tile ?? 64;
     if (!Number.isInteger(threads) || threads < 1) throw new VmotError(`must be a positive integer, got ${threads}`, 'threads');
     if (!Number.isInteger(tile) || tile < 8 || tile % 8 !== 0) throw new VmotError(`must be a positive multiple of 8, got ${tile}`, 'tile');
     const { kind, module } = compileKernel(wopts.kernel);
-    const chunks = wopts.chunks ?? Math.max(8, 2 * threads);
+    const chunks = wopts.chunks ?? CHUNKS;
     if (!Number.isInteger(chunks) || chunks < 1) throw new VmotError(`must be a positive integer, got ${chunks}`, 'chunks');
     const layout = makeLayout(opts.specs, threads, tile, chunks);
     if (Math.ceil(layout.io / PAGE) + 1 > MAX_PAGES)
