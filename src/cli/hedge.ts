@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { VmotError } from '../core/errors.js';
-import { loadHedge } from '../hedge/export.js';
 import { buildPayoff } from '../problem/payoffs/registry.js';
 
 /** Parses "x1,x2;y1,y2" (dates separated by ';', assets by ',') into a T*d path. */
@@ -29,6 +28,8 @@ export function hedgeCommand(): Command {
     .requiredOption('--path <prices>', 'price path "x1,x2;y1,y2" (dates separated by ";", assets by ",")')
     .option('--json', 'print one JSON object')
     .action(async (file: string, o: { path: string; json?: boolean }) => {
+      // TF.js loads only when a hedge is evaluated
+      const { loadHedge } = await import('../hedge/export.js');
       const hedge = await loadHedge(file);
       const { doc } = hedge;
       const s = parsePath(o.path, doc.T, doc.d);

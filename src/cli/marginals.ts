@@ -9,8 +9,6 @@ import { checkCalendar } from '../marginals/quotes/calendar.js';
 import { readPriceTable, selectExpiry } from '../marginals/quotes/chain.js';
 import { expiryLaw, type ExpiryLaw } from '../marginals/quotes/pipeline.js';
 import { affineMarginal } from '../marginals/quotes/transform.js';
-import { marginalChart } from '../report/figures/marginals.js';
-import { writeChart } from '../report/plot.js';
 
 interface Options {
   column: string[];
@@ -67,7 +65,7 @@ export function marginalsCommand(): Command {
       mkdirSync(o.out, { recursive: true });
       const asset = o.asset ?? basename(calls).split(/[_.]/)[0];
       const files = laws.map((l, i) => writeLaw(o.out, `${slug(asset)}-${slug(o.column[i])}`, l, calendar?.shifts[i] ?? 0, o.reference));
-      if (o.plot) plotDensities(o.plot, asset, o.column, laws, o.reference);
+      if (o.plot) await plotDensities(o.plot, asset, o.column, laws, o.reference);
       const summary = laws.map((l, i) => lawJson(l, files[i], calendar?.shifts[i] ?? 0));
       if (o.json) process.stdout.write(`${JSON.stringify({ expiries: summary, calendar: calendar?.pairs ?? null })}\n`);
       else process.stdout.write(laws.map((l, i) => lawText(l, files[i], calendar?.shifts[i] ?? 0)).join('') + calendarText(calendar));
@@ -155,7 +153,10 @@ function calendarText(c: ReturnType<typeof checkCalendar> | undefined): string {
 }
 
 /** The densities of one asset's expiries on the range of their bulk, with the strikes quoted and used (prices, or returns vs `reference`). */
-function plotDensities(file: string, asset: string, columns: string[], laws: ExpiryLaw[], reference?: number): void {
+async function plotDensities(file: string, asset: string, columns: string[], laws: ExpiryLaw[], reference?: number): Promise<void> {
+  // the plotting stack (chart.js on a native canvas) loads only when a plot is asked for
+  const { marginalChart } = await import('../report/figures/marginals.js');
+  const { writeChart } = await import('../report/plot.js');
   const to = (x: number) => (reference ? x / reference - 1 : x);
   const marginals = laws.map((l) => (reference ? affineMarginal(l.marginal, 1 / reference, -1, `${l.marginal.label} as return vs ${reference}`) : l.marginal));
   const marks = laws.map((l, i) => ({ label: `strikes quoted and used, "${columns[i]}"`, xs: l.cleaned.strikes.map(to) }));
