@@ -67,13 +67,15 @@ async function familyDirection(jobs: BookJob[], cache: MarginalCache): Promise<'
 export async function monotoneChecks(book: Book, jobs: BookJob[], rows: JobRecord[], cache: MarginalCache): Promise<MonotoneCheck[]> {
   const out: MonotoneCheck[] = [];
   const entries = [...new Set(jobs.filter((j) => j.vary && typeof j.vary.value === 'number').map((j) => j.entry))];
+  const byValue = (a: BookJob, b: BookJob) => (a.vary!.value as number) - (b.vary!.value as number);
   for (const entry of entries) {
+    // the payoffs' order is the same for every side and solver: probed once per family
+    const first = jobs.filter((j) => j.entry === entry && j.side === book.sides[0] && j.solver === book.solvers[0]).sort(byValue);
+    const direction = first.length < 2 ? undefined : await familyDirection(first, cache);
+    if (!direction) continue;
     for (const side of book.sides)
       for (const solver of book.solvers) {
-        const members = jobs.filter((j) => j.entry === entry && j.side === side && j.solver === solver).sort((a, b) => (a.vary!.value as number) - (b.vary!.value as number));
-        if (members.length < 2) continue;
-        const direction = await familyDirection(members, cache);
-        if (!direction) continue;
+        const members = jobs.filter((j) => j.entry === entry && j.side === side && j.solver === solver).sort(byValue);
         const r = members.map((j) => rows[j.index]);
         if (r.some((x) => x.status !== 'done')) continue;
         const field = members[0].vary!.field;

@@ -77,6 +77,7 @@ function solveExact(b: RiccatiBatch, alpha: number, T: number, n: number): Adams
   const pIm = new Float64Array(m);
   const qRe = new Float64Array(m);
   const qIm = new Float64Array(m);
+  const sums: Sums = { pRe, pIm, qRe, qIm };
   for (let k = 0; k < n; k++) {
     pRe.fill(0);
     pIm.fill(0);
@@ -99,22 +100,8 @@ function solveExact(b: RiccatiBatch, alpha: number, T: number, n: number): Adams
         qIm[j] += wa * fi;
       }
     }
-    const off = (k + 1) * m;
-    for (let j = 0; j < m; j++) {
-      // predicted F, then corrected psi and its F
-      let xr = pRe[j];
-      let xi = pIm[j];
-      let fr = b.c0re[j] + b.c1re[j] * xr - b.c1im[j] * xi + b.c2 * (xr * xr - xi * xi);
-      let fi = b.c0im[j] + b.c1re[j] * xi + b.c1im[j] * xr + b.c2 * 2 * xr * xi;
-      xr = qRe[j] + ca * fr;
-      xi = qIm[j] + ca * fi;
-      fr = b.c0re[j] + b.c1re[j] * xr - b.c1im[j] * xi + b.c2 * (xr * xr - xi * xi);
-      fi = b.c0im[j] + b.c1re[j] * xi + b.c1im[j] * xr + b.c2 * 2 * xr * xi;
-      psiRe[off + j] = xr;
-      psiIm[off + j] = xi;
-      fRe[off + j] = fr;
-      fIm[off + j] = fi;
-    }
+    // predicted F, then corrected psi and its F
+    correct(b, sums, ca, fRe, fIm, psiRe, psiIm, (k + 1) * m);
   }
   return { n, dt, psiRe, psiIm, fRe, fIm };
 }
