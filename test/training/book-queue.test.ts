@@ -115,7 +115,10 @@ describe('a book on BullMQ with two workers', () => {
       await sleep(100);
       const ids = existsSync(join(store, 'jobs')) ? readdirSync(join(store, 'jobs')) : [];
       for (const id of ids) {
-        const owner = JSON.parse(readFileSync(join(store, 'jobs', id, 'owner.json'), 'utf8').toString() || '{}');
+        // a job's folder exists a moment before its owner.json (claim writes it atomically after mkdir)
+        const ownerFile = join(store, 'jobs', id, 'owner.json');
+        if (!existsSync(ownerFile)) continue;
+        const owner = JSON.parse(readFileSync(ownerFile, 'utf8'));
         const cp = ['upper', 'lower'].map((s) => join(store, 'jobs', id, `checkpoint-${s}.json`)).find(existsSync);
         if (owner.worker !== nameA || !cp || existsSync(join(store, 'jobs', id, 'record.json'))) continue;
         const step = JSON.parse(readFileSync(cp, 'utf8')).step as number;
