@@ -46,7 +46,7 @@ if (o.steps) training.steps = Number(o.steps);
 if (o.batch) training.batch = Number(o.batch);
 
 const rows = [];
-console.log('formulation  d   exact      ours       rel.err    tail mean (+-)        primal (+-)          paper     seconds');
+console.log('formulation  d   exact      ours       rel.err    error    covers   penalty   paper     seconds');
 for (const form of String(o.formulations).split(',')) {
   for (const d of String(o.d).split(',')) {
     const c: Case = ref.cases[d];
@@ -56,10 +56,10 @@ for (const form of String(o.formulations).split(',')) {
     const r = await neuralSolver.solve(problem, 'upper', {});
     const rel = r.value / exact - 1;
     const paper = ref.paper_numerical[form][d][0];
-    rows.push({ formulation: form, d: Number(d), exact, value: r.value, relErr: rel, tail: r.details.tail, primal: r.primal, stderr: r.stderr, paper, seconds: r.seconds, steps: r.steps, engine: r.engine });
+    rows.push({ formulation: form, d: Number(d), exact, value: r.value, relErr: rel, tail: r.details.tail, error: r.error, covered: Math.abs(r.value - exact) <= r.error, penalty: r.details.penalty, paper, seconds: r.seconds, steps: r.steps, engine: r.engine });
     console.log(
       `${form.padEnd(11)} ${d}   ${exact.toFixed(5)}   ${r.value.toFixed(5)}   ${(100 * rel).toFixed(2).padStart(6)}%   ` +
-        `${r.details.tail.mean.toFixed(5)} (${r.details.tail.stderr.toFixed(5)})   ${r.primal.toFixed(4)} (${r.stderr.toFixed(4)})   ${paper.toFixed(4)}    ${r.seconds.toFixed(1)}`,
+        `${r.error.toFixed(5)}  ${Math.abs(r.value - exact) <= r.error ? 'yes' : 'NO '}      ${r.details.penalty.toFixed(5)}   ${paper.toFixed(4)}    ${r.seconds.toFixed(1)}`,
     );
   }
 }

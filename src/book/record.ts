@@ -1,3 +1,4 @@
+import type { Interval } from '../solvers/checks.js';
 import type { BookJob } from './jobs.js';
 
 /** One row of a book's summary (book.csv, book.json): a job's outcome. */
@@ -11,8 +12,8 @@ export interface JobRecord extends Pick<BookJob, 'id' | 'index' | 'label' | 'ent
   reliable: boolean | null;
   /** True when the solver is exact on its own discrete laws (the LP): its values of ordered payoffs are ordered to rounding. */
   exactOnGrid: boolean | null;
-  /** The last date's transport bounds, which every coupling respects, where they are known (d = 2, super- or submodular payoff). */
-  transport: { lo: number; hi: number } | null;
+  /** The last date's transport bounds, which every coupling respects, where they are known (super- or submodular payoff; either end null when unknown). */
+  transport: Interval | null;
   /** Seconds of the solve itself (all attempts of a resumed neural bound). */
   seconds: number | null;
   steps: number | null;

@@ -18,9 +18,11 @@ function familySections(s: BookSummary): Section[] {
       style: 'line',
       points: rows.filter((r) => `${r.solver} ${r.side}` === key).map((r) => ({ x: r.vary!.value as number, y: r.value! })),
     }));
-    const withTransport = rows.filter((r, k) => r.transport && rows.findIndex((x) => x.vary!.value === r.vary!.value) === k);
-    for (const end of ['lo', 'hi'] as const)
-      if (withTransport.length > 0) series.push({ label: `transport ${end}`, style: 'dashed', color: '#7f7f7f', points: withTransport.map((r) => ({ x: r.vary!.value as number, y: r.transport![end] })) });
+    const distinct = rows.filter((r, k) => rows.findIndex((x) => x.vary!.value === r.vary!.value) === k);
+    for (const end of ['lo', 'hi'] as const) {
+      const points = distinct.flatMap((r) => (r.transport?.[end] != null ? [{ x: r.vary!.value as number, y: r.transport[end] }] : []));
+      if (points.length > 0) series.push({ label: `transport ${end}`, style: 'dashed', color: '#7f7f7f', points });
+    }
     const name = `family-${entry}`;
     const title = `${rows[0]?.label.replace(/ \S+=\S+$/, '') ?? `payoffs[${entry}]`}: bounds against ${field}`;
     return { id: name, title, blocks: [{ kind: 'chart' as const, name, spec: { kind: 'line' as const, title, x: { label: field }, y: { label: 'price' }, series } }] };

@@ -97,7 +97,7 @@ export async function buildHedge(problem: Problem, r: BoundResult<NeuralDetails>
     payoff: problem.payoff.spec,
     formulation: net.kind,
     map: net.map ?? null,
-    bound: { value: r.value, primal: r.primal, stderr: r.stderr },
+    bound: { value: r.value, error: r.error },
     cash: sign * shift,
     cost: { total: 0, strips: 0, quoted: null },
     scores,

@@ -86,9 +86,9 @@ export const hedgeSchema = z.strictObject({
   payoff: z.looseObject({ type: z.string() }),
   formulation: z.enum(['full', 'reduced']),
   map: z.enum(['monotone', 'antitone']).nullable(),
-  bound: z.strictObject({ value: num, primal: num, stderr: num }),
+  bound: z.strictObject({ value: num, error: num }),
   cash: num,
-  /** cash + sum of static integrals (must equal bound.value); cash + strip prices under the marginals; the same with quoted strips at their quotes (null when none is quoted). */
+  /** cash + sum of static integrals (the hedge's price: the trained potentials' integrals, below an upper bound by the penalty term); cash + strip prices under the marginals; the same with quoted strips at their quotes (null when none is quoted). */
   cost: z.strictObject({ total: num, strips: num, quoted: num.nullable() }),
   scores: z.array(scoreTableSchema),
   /** TF.js model files; roundTrip = max |reloaded model - trained network| on 10,000 random inputs, checked at export. */

@@ -56,7 +56,7 @@ export async function verifyHedge(hedge: PriceHedge, marginals: Marginal[][], pa
   // a grid needs at least 2 levels per price: beyond 2^(T d) > 8 maxPoints only the sampled paths remain
   const grid = 2 ** hedge.width <= 8 * maxPoints ? { ...(await gridShortfall(hedge, marginals, payoff, maxPoints, scoreRange)), scoreRange } : null;
   const worst = grid ? grid.worstShortfall : Math.max(...rows.map((r) => r.worstShortfall));
-  return { eps, seed, rows, grid, conservative: doc.bound.value + (doc.side === 'upper' ? worst : -worst) };
+  return { eps, seed, rows, grid, conservative: doc.cost.total + (doc.side === 'upper' ? worst : -worst) };
 }
 
 /** Worst shortfall over the full grid of levels^(T d) paths; statics and holdings are evaluated once on their own sub-grids. */

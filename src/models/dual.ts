@@ -5,7 +5,7 @@ import { sd } from '../marginals/types.js';
 import type { FirstDateMap, FormulationKind } from '../problem/formulation.js';
 import type { PathFn } from '../problem/payoffs/types.js';
 import type { LossBatch, NetSpec } from './engines/contract.js';
-import { comonotoneRows, quantileLevels } from './sampler.js';
+import { comonotoneRows, incrementRows, quantileLevels } from './sampler.js';
 
 /** What one network stands for in the dual (2.8)-(2.9) or its reduced form (4.5)-(4.6). */
 export interface NetRole {
@@ -46,6 +46,8 @@ export interface DualSetup {
   grid?: number;
   /** Full form: share of theta's rows whose first-date levels are comonotone (training.thetaComonotone). */
   comonotoneShare?: number;
+  /** Full form, d = 2: theta's comonotone rows are antitone instead (the signed cost is submodular: Corollary 3.6). */
+  antitone?: boolean;
 }
 
 /**
@@ -72,6 +74,7 @@ export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDat
   const specs = inputsOf.map((inputs) => ({ inputs, hidden }));
   const integralWeights = roles.map((r) => (r.kind === 'h' ? 0 : 1));
   const antitone = reduced && map === 'antitone';
+  const variance = marginals.map((row) => row.map((m) => m.variance));
 
   // quantile variables: reduced form u0 then (t >= 1, i); full form every (t, i)
   const variables = reduced ? 1 + (T - 1) * d : T * d;
@@ -79,7 +82,12 @@ export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDat
 
   const sample = (n: number, rng: Rng, grid = setup.grid ?? 0) => {
     const levels = Array.from({ length: variables }, (_, v) => quantileLevels(n, grid, rng.child(`u${v}`)));
-    if (!reduced) comonotoneRows(levels.slice(0, d), Math.round(n * (setup.comonotoneShare ?? 0)), grid > 0);
+    if (!reduced) {
+      const m = Math.round(n * (setup.comonotoneShare ?? 0));
+      comonotoneRows(levels.slice(0, d), m, grid > 0, setup.antitone);
+      const dates = Array.from({ length: T }, (_, t) => levels.slice(t * d, (t + 1) * d));
+      if (T > 2) incrementRows(dates, variance, m, grid > 0, setup.antitone ?? false, rng.child('increments'));
+    }
     const s = new Float64Array(T * d);
     const z = new Float64Array(T * d);
     const inputs = inputsOf.map((k) => new Float32Array(n * k));

@@ -11,6 +11,8 @@ export interface Evaluation {
   primal: number;
   stderr: number;
   mass: number;
+  /** Penalty term E_theta[beta_gamma(c~ - phi~)] = E_theta[rho^2] / (2 gamma), in engine units (the cost's spread under theta). */
+  penalty: number;
 }
 
 /**
@@ -31,6 +33,7 @@ export async function evaluate(engine: Engine, dual: Dual, gamma: number, n: num
   let sum = 0;
   let sumSq = 0;
   let mass = 0;
+  let penalty = 0;
   for (let done = 0; done < n; done += EVAL_CHUNK) {
     const m = Math.min(EVAL_CHUNK, n - done);
     const { batch, cost } = dual.sample(m, rng.child(`chunk/${done}`), 0);
@@ -43,10 +46,11 @@ export async function evaluate(engine: Engine, dual: Dual, gamma: number, n: num
     for (let b = 0; b < m; b++) {
       const rho = gamma * Math.max(0, batch.cost[b] - phi[b]);
       mass += rho;
+      penalty += (rho * rho) / (2 * gamma);
       sum += rho * cost[b];
       sumSq += (rho * cost[b]) ** 2;
     }
   }
   const primal = sum / n;
-  return { value, primal, stderr: Math.sqrt(Math.max(0, sumSq / n - primal * primal) / n), mass: mass / n };
+  return { value, primal, stderr: Math.sqrt(Math.max(0, sumSq / n - primal * primal) / n), mass: mass / n, penalty: penalty / n };
 }

@@ -11,7 +11,7 @@ export function setupDual(problem: Problem, side: BoundSide, choice: Formulation
   const sign = side === 'upper' ? 1 : -1;
   const hidden = Array(problem.training.depth).fill(problem.training.width);
   const { grid, thetaComonotone: comonotoneShare } = problem.training;
-  const base = { marginals: problem.marginals, payoff: problem.payoff.value, hidden, grid, comonotoneShare };
+  const base = { marginals: problem.marginals, payoff: problem.payoff.value, hidden, grid, comonotoneShare, antitone: choice.kind === 'full' && choice.thetaMap === 'antitone' };
   const pilot = buildDual(choice.kind, { ...base, scaling: { sign, shift: 0, scale: 1 } }, choice.map);
   const { cost } = pilot.sample(1 << 14, new Rng(`${problem.training.seed}/pilot`));
   let m = 0;

@@ -28,7 +28,7 @@ export interface TrainedDual {
   weights: NetWeights[];
 }
 
-/** One trained bound: the evaluation of the tail-averaged potentials (value and primal in price units) and the training record. */
+/** One trained bound: the evaluation of the tail-averaged potentials (value, primal and penalty in price units) and the training record. */
 export interface TrainedBound extends Evaluation {
   /** Dual value on the training batches averaged over the tail of training, with its batch-means standard error. */
   tail: TailSummary;
@@ -74,7 +74,7 @@ export async function trainBound(problem: Problem, side: BoundSide, choice: Form
   });
   try {
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify({ problem: problem.fingerprint, side, kind: choice.kind, map: choice.map, engine: engine.name }))
+      .update(JSON.stringify({ problem: problem.fingerprint, side, kind: choice.kind, map: choice.map, theta: choice.thetaMap, engine: engine.name }))
       .digest('hex');
     const cpFile = options.checkpointDir ? join(options.checkpointDir, `checkpoint-${side}.json`) : undefined;
     const cp = cpFile ? loadCheckpoint(cpFile, fingerprint, options.onNotice) : undefined;
@@ -137,6 +137,7 @@ export async function trainBound(problem: Problem, side: BoundSide, choice: Form
       primal: ev.primal,
       stderr: ev.stderr,
       mass: ev.mass,
+      penalty: ev.penalty * scaling.scale,
       tail: tail.summary(),
       engine: engine.name,
       steps,

@@ -14,4 +14,6 @@ export type FirstDateMap = 'monotone' | 'antitone';
 export interface FormulationChoice {
   kind: FormulationKind;
   map?: FirstDateMap;
+  /** Full form, d = 2: the first-date map theta's structured rows follow (src/models/sampler.ts; Theorem 3.5 / Corollary 3.6). */
+  thetaMap?: FirstDateMap;
 }

@@ -6,7 +6,7 @@ export function hedgeSummary(doc: HedgeDoc, file: string): string {
   const e = (x: number) => x.toExponential(2);
   const lines = [
     `${doc.side} ${doc.side === 'upper' ? 'super' : 'sub'}hedge -> ${file}`,
-    `  hedge cost ${f(doc.cost.total)} (cash ${f(doc.cash)} + static integrals) vs bound ${f(doc.bound.value)} (primal stderr ${e(doc.bound.stderr)}); strips ${f(doc.cost.strips)}${doc.cost.quoted === null ? '' : `, at quotes ${f(doc.cost.quoted)}`}`,
+    `  hedge cost ${f(doc.cost.total)} (cash ${f(doc.cash)} + static integrals) for the bound ${f(doc.bound.value)} +- ${e(doc.bound.error)}; strips ${f(doc.cost.strips)}${doc.cost.quoted === null ? '' : `, at quotes ${f(doc.cost.quoted)}`}`,
   ];
   const backend = doc.provenance?.tfjsBackend ? ` (TF.js backend ${String(doc.provenance.tfjsBackend)})` : '';
   lines.push(`  TF.js models (${doc.networks.length}) reloaded with tf.loadLayersModel${backend}: max |model - trained| on 10,000 inputs ${e(Math.max(...doc.networks.map((n) => n.roundTrip)))}`);

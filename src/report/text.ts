@@ -10,7 +10,7 @@ export function referenceLines(ref: References): string[] {
   const lines: string[] = [];
   if (ref.exact) lines.push(`  exact   ${[ref.exact.upper, ref.exact.lower].map((v) => (v === undefined ? '-' : f(v))).join(' / ')} (upper / lower, ${ref.exact.source})`);
   if (ref.comonotone !== undefined) lines.push(`  transport bounds on the last date: comonotone ${f(ref.comonotone)}${ref.antitone === undefined ? '' : `, antitone ${f(ref.antitone)}`}`);
-  lines.push(`  independent coupling ${f(ref.independent.value)} +- ${g(ref.independent.stderr)}`);
+  lines.push(`  independent coupling ${f(ref.independent.value)} +- ${g(ref.independent.stderr)} (a reference value, not a bound)`);
   return lines;
 }
 
@@ -21,7 +21,7 @@ export function summaryText<D>(r: SolveReport<D>, solver: Solver<D>, files: stri
     if (!b) continue;
     const err = b.discretizationError !== null ? `+- ${g(b.error)} (discretization)` : `+- ${g(b.error)}`;
     lines.push(
-      `  ${b.side.padEnd(5)}  ${f(b.value)} ${err}   primal ${f(b.primal)} +- ${g(b.stderr)}   ` +
+      `  ${b.side.padEnd(5)}  ${f(b.value)} ${err}   ${b.primal === null ? '' : `primal ${f(b.primal)}${b.stderr > 0 ? ` +- ${g(b.stderr)}` : ''}   `}` +
         `(${b.formulation}${b.map ? `, ${b.map} first date` : ''}; ${b.engine}; ${b.steps} steps, ${b.seconds.toFixed(1)} s)${b.reliable === false ? '   UNRELIABLE' : ''}`,
     );
     for (const c of b.checks ?? []) if (!c.ok) lines.push(`         UNRELIABLE: ${c.message}`);

@@ -38,9 +38,10 @@ export function chooseFormulation(requested: Formulation, side: BoundSide, payof
       why = `c1 and c2 are submodular${side === 'lower' ? ' in -c' : ''} (Corollary 3.6)`;
     } else why = 'c1 and c2 are not both supermodular or both submodular';
   }
-  if (requested === 'full') return { kind: 'full', exact: true, reason: 'full formulation requested' };
+  const thetaMap = d === 2 ? signedMap(payoff, marginals, side, seed) : undefined;
+  if (requested === 'full') return { kind: 'full', thetaMap, exact: true, reason: 'full formulation requested' };
   if (exactMap) return { kind: 'reduced', map: exactMap, exact: true, reason: why };
-  if (requested === 'auto') return { kind: 'full', exact: true, reason: `full: ${why}` };
+  if (requested === 'auto') return { kind: 'full', thetaMap, exact: true, reason: `full: ${why}` };
   return {
     kind: 'reduced',
     map: 'monotone',
@@ -48,6 +49,13 @@ export function chooseFormulation(requested: Formulation, side: BoundSide, payof
     reason: why,
     warning: `${side} bound: reduced form forced although ${why}; it solves the hybrid problem (4.1) with the comonotone first-date coupling, not the VMOT problem (2.3)`,
   };
+}
+
+/** d = 2: antitone when the signed cost (-c for the lower bound) is submodular at every date (Corollary 3.6), else monotone. */
+function signedMap(payoff: Payoff, marginals: Marginal[][], side: BoundSide, seed: number): FirstDateMap {
+  const st = payoff.structure ?? (marginals.length === 2 ? numericStructure(payoff, marginals, new Rng(`${seed}/structure`)) : undefined);
+  const mods = (st?.modularity ?? []).map((m) => (side === 'lower' ? flipModularity(m) : m));
+  return mods.some((m) => m === 'sub') && mods.every((m) => m === 'sub' || m === 'modular') ? 'antitone' : 'monotone';
 }
 
 /** Separability and modularity of a d = 2, T = 2 payoff checked on random rectangles drawn from the marginals. */

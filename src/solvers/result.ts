@@ -4,7 +4,7 @@ import type { References, Transport } from './references.js';
 
 /** One check of a bound against what always holds (src/solvers/checks.ts); a failed one marks the bound unreliable. */
 export interface Check {
-  name: 'converged' | 'transport' | 'sign';
+  name: 'converged' | 'transport' | 'sign' | 'settled';
   ok: boolean;
   message: string;
   /** Passed, but only thanks to the error bar, or with an error bar too wide to say anything: worth a warning. */
@@ -21,8 +21,8 @@ export interface BoundResult<D = unknown> {
   side: BoundSide;
   /** The bound: cost of the super- (upper) or sub- (lower) hedge of the dual (2.8)-(2.9) that the solver found. */
   value: number;
-  /** Primal value E_pi[c] of the coupling the solver found (an estimate for sampling solvers). */
-  primal: number;
+  /** Primal value E_pi[c] of the coupling the solver found, null when the solver has none worth reporting (the neural dual: see its details). */
+  primal: number | null;
   /** Monte Carlo standard error of `primal` (0 for a solver without sampling). */
   stderr: number;
   /** Error of the discretization of the marginals, null for a solver on the continuous laws. */

@@ -8,6 +8,7 @@ import { VmotError } from '../../src/core/errors.js';
 import { lockFolder } from '../../src/core/lock.js';
 import { Rng } from '../../src/core/random.js';
 import { lognormalMarginal } from '../../src/marginals/parametric.js';
+import { stdNormalCdf, stdNormalPdf } from '../../src/math/normal.js';
 import { parsePriceTable, selectExpiry } from '../../src/marginals/quotes/chain.js';
 import { expiryLaw } from '../../src/marginals/quotes/pipeline.js';
 import { loadCheckpoint, saveCheckpoint } from '../../src/models/checkpoint.js';
@@ -146,6 +147,49 @@ describe('checks of a bound against the transport bounds of the last date', () =
     const lp = (value: number, own: number) => checkBound(p, { ...bound(value, 1e-3), solver: 'lp', transport: { comonotone: own, antitone: -own } }, ref).find((c) => c.name === 'transport')!;
     expect(lp(hi + 1e-4, hi + 2e-4).warning).toBeUndefined();
     expect(lp(hi + 3e-4, hi + 2e-4).warning).toMatch(/is outside the transport bounds \[-1\.48\d*, 1\.48\d*\] of its own discrete laws, by less than its error bar/);
+  });
+});
+
+describe('always-valid bounds for any d, and a value that has not settled', () => {
+  const three = (payoff: unknown) =>
+    parseProblem({ name: 'b3', marginals: [[normal(1), normal(1.2), normal(0.8)], [normal(1.5), normal(1.6), normal(1)]], payoff, formulation: 'full', bounds: ['upper'] }, '.');
+  const bound = (value: number, error: number, extra: Partial<BoundResult> = {}) => ({ solver: 'neural', side: 'upper', value, error, converged: true, trace: [], ...extra }) as BoundResult;
+  it('d = 3: a basket call (supermodular in every pair) is held below its comonotone price, which is below the sum of the calls', async () => {
+    const p = await three({ type: 'basket-call', date: 1, weights: [1, 1, 1], strike: 0.5 });
+    expect(p.payoff.structure!.modularity[1]).toBe('super');
+    const ref = references(p);
+    // the comonotone basket is normal with sd 1.5 + 1.6 + 1: E(X - 0.5)^+ by the closed form, against the quadrature
+    const call = (sd: number, strike: number) => sd * (stdNormalPdf(strike / sd) - (strike / sd) * (1 - stdNormalCdf(strike / sd)));
+    const exact = call(4.1, 0.5);
+    expect(ref.comonotone!).toBeCloseTo(exact, 4);
+    // (sum x_i - 0.5)^+ <= sum (x_i - 1/6)^+: the sum of the calls struck at 1/6 is a static superhedge, above the comonotone price
+    expect(ref.comonotone!).toBeLessThan([1.5, 1.6, 1].reduce((a, sd) => a + call(sd, 1 / 6), 0));
+    const t = checkBound(p, bound(exact + 0.5, 0.01), ref).find((c) => c.name === 'transport')!;
+    expect(t.ok).toBe(false);
+    expect(t.message).toMatch(/outside the transport upper bound 1\.39781 of the last date/);
+    expect(checkBound(p, bound(exact - 0.1, 0.01), ref).find((c) => c.name === 'transport')!.ok).toBe(true);
+  });
+  it('d = 3: mixed weights are neither super- nor submodular: no transport check; a worst-of call is submodular: held above the comonotone price', async () => {
+    const spread = await three({ type: 'basket-call', date: 1, weights: [1, -1, 1], strike: 0 });
+    expect(checkBound(spread, bound(100, 0.01), references(spread)).some((c) => c.name === 'transport')).toBe(false);
+    const worst = await three({ type: 'max-call', date: 1, strike: 0 });
+    expect(worst.payoff.structure!.modularity[1]).toBe('sub');
+    const ref = references(worst);
+    expect(checkBound(worst, bound(ref.comonotone! - 0.05, 0.01), ref).find((c) => c.name === 'transport')!.ok).toBe(false);
+  });
+  it('a value still drifting over its averaged window by more than its error bar has not settled; noise alone has', async () => {
+    const p = await parseProblem(good(), '.');
+    const ref = references(p);
+    const rng = new Rng('drift');
+    const trace = (slope: number) => Array.from({ length: 60 }, (_, k) => ({ step: 10 * (k + 1), value: 1 + slope * 10 * (k + 1) + 0.01 * rng.normal() }));
+    const settled = (slope: number, error: number) => checkBound(p, bound(1, error, { trace: trace(slope), averaged: { from: 400, to: 600 } }), ref).find((c) => c.name === 'settled')!;
+    const drifting = settled(1e-3, 0.05);
+    expect(drifting.ok).toBe(false);
+    expect(drifting.message).toMatch(/^not settled: over the averaged steps 401\.\.600 the value drifts by 0\.(19|2\d*) \(t = \d+\.\d\), more than its error bar \+-0\.050/);
+    expect(settled(1e-3, 0.5).ok).toBe(true);
+    expect(settled(0, 0.001).ok).toBe(true);
+    // the LP has no averaged window: nothing to check
+    expect(checkBound(p, bound(1, 0.01, { solver: 'lp' }), ref).some((c) => c.name === 'settled')).toBe(false);
   });
 });
 

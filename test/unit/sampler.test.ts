@@ -78,6 +78,33 @@ describe('the dual sampler on a grid', () => {
       }
     });
 
+  it('T = 3, full form: the structured rows at the middle date are the Gaussian optimum (increments correlated 1, or -1 when antitone); every level uniform', () => {
+    const sds = [[1, 1.2], [1.5, 1.6], [2, 2.3]];
+    const three = { ...setup, marginals: sds.map((row) => row.map((s) => normalMarginal(0, s))), payoff: buildPayoff({ type: 'quadratic', date: 2, matrix: [[0, 1], [0, 0]] }, { T: 3, d: 2 }).value };
+    for (const antitone of [false, true]) {
+      const dual = buildDual('full', { ...three, grid: 0, comonotoneShare: 0.5, antitone });
+      const n = 8192;
+      const { batch } = dual.sample(n, new Rng(`t3/${antitone}`));
+      // the date-1 holding sees the standardized prices of dates 0 and 1: (z00, z01, z10, z11)
+      const h1 = dual.roles.findIndex((r) => r.kind === 'h' && r.date === 1);
+      const z = (b: number, j: number) => batch.inputs[h1][b * 4 + j];
+      const inc = (b: number, i: number) => sds[1][i] * z(b, 2 + i) - sds[0][i] * z(b, i);
+      const corr = (from: number, to: number) => {
+        let sxy = 0, sxx = 0, syy = 0;
+        for (let b = from; b < to; b++) (sxy += inc(b, 0) * inc(b, 1)), (sxx += inc(b, 0) ** 2), (syy += inc(b, 1) ** 2);
+        return sxy / Math.sqrt(sxx * syy);
+      };
+      // float32 inputs: the increments agree to rounding, so the correlation is 1 (or -1) to 1e-4
+      expect(corr(0, n / 2)).toBeCloseTo(antitone ? -1 : 1, 4);
+      expect(Math.abs(corr(n / 2, n))).toBeLessThan(0.05);
+      for (let j = 0; j < 4; j++) {
+        const u = Array.from({ length: n }, (_, b) => std.cdf(z(b, j)));
+        expect(Math.abs(u.reduce((a, x) => a + x, 0) / n - 0.5)).toBeLessThan(0.015);
+        expect(u.filter((x) => x < 0.25).length / n).toBeCloseTo(0.25, 1);
+      }
+    }
+  });
+
   it('without a grid the batch has no groups', () => {
     const dual = buildDual('reduced', { ...setup, grid: 0 });
     expect(dual.sample(256, new Rng('iid')).batch.groups).toBeUndefined();

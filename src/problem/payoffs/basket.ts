@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkDate, checkWeights, num, numArray } from './fields.js';
-import { signModularity, singleDate, type Built, type Dims } from './types.js';
+import { pairwiseModularity, singleDate, type Built, type Dims } from './types.js';
 
 export const basketSchema = z.strictObject({ type: z.enum(['basket-call', 'basket-put']), date: num, weights: numArray, strike: num });
 
@@ -20,8 +20,8 @@ export function basket(p: z.output<typeof basketSchema>, dims: Dims, path: strin
       for (let i = 0; i < d; i++) b += w[i] * s[o + i];
       return Math.max(0, call ? b - k : k - b);
     },
-    // g(w.s) with g convex: mixed difference has the sign of w1 w2
-    structure: singleDate(dims, t, d === 2 ? signModularity(w[0] * w[1]) : 'unknown'),
+    // g(w.s) with g convex: the mixed difference in (s_i, s_j) has the sign of w_i w_j
+    structure: singleDate(dims, t, pairwiseModularity(d, (i, j) => w[i] * w[j])),
     nonnegative: true,
   };
 }

@@ -12,7 +12,7 @@ export function extremum(p: z.output<typeof extremumSchema>, dims: Dims, path: s
   const isMax = p.type.startsWith('max');
   const call = p.type.endsWith('call');
   const o = t * d;
-  // g(max) is submodular for g increasing, supermodular for g decreasing; the reverse for min
+  // g(max) is submodular in every pair for g increasing (the others fixed fold into g), supermodular for g decreasing; the reverse for min
   const m: Modularity = isMax === call ? 'sub' : 'super';
   return {
     label: `${p.type}(date ${t}, K=${k})`,
@@ -22,7 +22,7 @@ export function extremum(p: z.output<typeof extremumSchema>, dims: Dims, path: s
       for (let i = 1; i < d; i++) e = isMax ? Math.max(e, s[o + i]) : Math.min(e, s[o + i]);
       return Math.max(0, call ? e - k : k - e);
     },
-    structure: singleDate(dims, t, d === 2 ? m : 'unknown'),
+    structure: singleDate(dims, t, m),
     nonnegative: true,
   };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { VmotError } from '../../core/errors.js';
 import { checkDate, matrix, num } from './fields.js';
-import { signModularity, singleDate, type Built, type Dims } from './types.js';
+import { pairwiseModularity, singleDate, type Built, type Dims } from './types.js';
 
 export const quadraticSchema = z.strictObject({ type: z.literal('quadratic'), date: num, matrix });
 
@@ -20,6 +20,6 @@ export function quadratic(p: z.output<typeof quadraticSchema>, dims: Dims, path:
       for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) v += M[i][j] * s[o + i] * s[o + j];
       return v;
     },
-    structure: singleDate(dims, t, d === 2 ? signModularity(M[0][1] + M[1][0]) : 'unknown'),
+    structure: singleDate(dims, t, pairwiseModularity(d, (i, j) => M[i][j] + M[j][i])),
   };
 }

@@ -1,14 +1,14 @@
 /** Path of prices: s[t * d + i] is asset i at date t. */
 export type PathFn = (s: Float64Array) => number;
 
-/** Super/submodularity in the asset prices of one date (d = 2): the sign of the mixed difference. */
+/** Super/submodularity in the asset prices of one date: the sign of the mixed difference in every pair of assets (the others fixed). */
 export type Modularity = 'super' | 'sub' | 'modular' | 'unknown';
 
 /** What the payoff is as a function of the path: used by `auto` to decide whether the reduced form is exact. */
 export interface Structure {
   /** c(s) = sum_t c_t(s_t): no term couples two dates. */
   separable: boolean;
-  /** Per date: modularity of c_t in (s_t1, s_t2). Meaningful for d = 2 only. */
+  /** Per date: modularity of c_t in every pair (s_ti, s_tj), the other prices fixed ('unknown' when the pairs differ). */
   modularity: Modularity[];
 }
 
@@ -55,3 +55,10 @@ export function singleDate(dims: Dims, date: number, m: Modularity): Structure {
 }
 
 export const signModularity = (x: number): Modularity => (x > 0 ? 'super' : x < 0 ? 'sub' : 'modular');
+
+/** Modularity in every pair of d assets, given the sign of each pair's mixed difference (i < j). */
+export function pairwiseModularity(d: number, mixed: (i: number, j: number) => number): Modularity {
+  let m: Modularity = 'modular';
+  for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) m = addModularity(m, signModularity(mixed(i, j)));
+  return m;
+}
