@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseProblem } from '../../src/problem/problem.js';
 import { neuralSolver } from '../../src/solvers/neural/index.js';
 import { c2, gaussian, table2Payoff } from '../helpers/table2.js';
 
@@ -22,6 +23,19 @@ describe('neural bounds against exact values', () => {
       expect(Math.abs(b.details.tail.mean - b.details.potentials)).toBeLessThan(0.005 * Math.abs(b.value));
       expect(Math.abs(b.value - exact)).toBeLessThanOrEqual(b.error);
       expect(b.error).toBeLessThan(0.01 * Math.abs(exact));
+    }
+  });
+  it('Gaussian T = 3, d = 2, full form, default training: upper and lower within 1% of the T-date Proposition 4.1, each inside its error bar', async () => {
+    const sds = [[1, 1.2], [1.5, 1.6], [2, 2.3]];
+    const p = await parseProblem({ name: 'g3', marginals: sds.map((row) => row.map((sd) => ({ dist: 'normal', mean: 0, sd }))), payoff: { type: 'quadratic', date: 2, matrix: [[0, 1], [0, 0]] }, training: { seed: 7 } }, '.');
+    // sum_t sqrt(dv_t1 dv_t2) by hand: 1 x 1.2 + sqrt(1.25 x 1.12) + sqrt(1.75 x 2.73)
+    const exact = 1.2 + Math.sqrt(1.25 * 1.12) + Math.sqrt(1.75 * 2.73);
+    expect(exact).toBeCloseTo(4.568965, 6);
+    for (const [side, target] of [['upper', exact], ['lower', -exact]] as const) {
+      const b = await neuralSolver.solve(p, side, {});
+      expect(b.formulation).toBe('full');
+      expect(Math.abs(b.value / target - 1)).toBeLessThan(0.01);
+      expect(Math.abs(b.value - target)).toBeLessThanOrEqual(b.error);
     }
   });
   it('null cost sum_i (y_i - x_i)^2, full form, 3000 steps of 4096 at gamma 10000: upper = lower = sum_i (rho_i^2 - sig_i^2) within 2%', async () => {

@@ -28,8 +28,6 @@ export interface NeuralDetails {
 /** A neural bound whose primal density's mass is off by more than this factor has diverged: its error bar means nothing. */
 const MASS_FACTOR = 2;
 
-/** Bias of the penalized value V_gamma = V - C gamma^-alpha covered by the error bar: alpha >= 1/2 (see below). */
-const ALPHA_MIN = 0.5;
 
 /**
  * The penalized neural dual (Eckstein-Kupper 2021) of the VMOT problem, Hiew-Lim-Pass-Souza (2023) (2.8)-(2.9) or
@@ -37,9 +35,9 @@ const ALPHA_MIN = 0.5;
  * Value: the penalized objective J = int phi + P at the trained potentials, P = E_theta[beta_gamma(c - phi)] (the
  * estimate of the penalized value V_gamma; int phi alone is V_gamma - P). Error bar (docs/bibliography.md, "penalty
  * bias"): by the envelope theorem dV_gamma/dgamma = P / gamma, so a bias V - V_gamma = C gamma^-alpha has
- * V - V_gamma = P / alpha <= 2 P for alpha >= 1/2 (the smoothing rate for an optimal coupling of codimension <= 2 in
- * theta's support); error = 2 P + 2 tail stderr (the training noise). Converged: the primal density's mass within a
- * factor 2 of 1.
+ * V - V_gamma = P / alpha; alpha >= 1/d (below the smoothing rate 2/(d + 1) of an optimum of codimension d - 1 in
+ * theta's structured rows), so error = d P + 2 tail stderr (the training noise). Converged: the primal density's mass
+ * within a factor 2 of 1.
  */
 export const neuralSolver: Solver<NeuralDetails> = {
   name: 'neural',
@@ -55,7 +53,7 @@ export const neuralSolver: Solver<NeuralDetails> = {
       stderr: 0,
       discretizationError: null,
       // a tail of fewer than 2 steps has no batch-means stderr: the penalty term is then the whole bar
-      error: t.penalty / ALPHA_MIN + 2 * (Number.isFinite(t.tail.stderr) ? t.tail.stderr : 0),
+      error: problem.d * t.penalty + 2 * (Number.isFinite(t.tail.stderr) ? t.tail.stderr : 0),
       converged: t.mass >= 1 / MASS_FACTOR && t.mass <= MASS_FACTOR,
       formulation: choice.kind,
       map: choice.map ?? null,
