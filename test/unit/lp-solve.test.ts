@@ -40,7 +40,8 @@ describe('LP bounds on the Table-2 Gaussian case (Proposition 4.1)', () => {
     expect(up.value).toBeLessThan(couplingValue(p, 'comonotone')!);
     expect(lo.value).toBeGreaterThan(couplingValue(p, 'antitone')!);
     for (const r of [up, lo]) {
-      expect(Math.abs(r.value - r.primal)).toBeLessThan(1e-7);
+      expect(r.primal).not.toBeNull();
+      expect(Math.abs(r.value - r.primal!)).toBeLessThan(1e-7);
       expect(r.details.hedgeViolation).toBeLessThan(1e-8);
     }
     // the LP is held to the transport bounds of its own atoms; variance-matched atoms of two normal laws on the same
@@ -99,7 +100,8 @@ describe('discrete VMOT LP invariants', () => {
       expect(Math.abs(d0)).toBeLessThan(1e-7 + 1e-6 * m);
       expect(Math.abs(d1)).toBeLessThan(1e-7 + 1e-6 * m);
     }
-    expect(r.value).toBeCloseTo(r.primal, 7);
+    expect(r.primal).not.toBeNull();
+    expect(r.value).toBeCloseTo(r.primal!, 7);
     expect(r.details.hedgeViolation).toBeLessThan(1e-8);
   });
 
