@@ -114,6 +114,6 @@ export function boundsCommand(): Command {
       }
       // a bound that failed a check was printed as such, and the exit code says so too (3)
       const unreliable = reports.flatMap((r) => [r.upper, r.lower]).filter((b) => b?.reliable === false);
-      if (unreliable.length > 0) throw new CheckFailed(`${unreliable.map((b) => `the ${b!.solver} ${b!.side} bound`).join(' and ')} failed its checks (UNRELIABLE above)`);
+      if (unreliable.length > 0) throw new CheckFailed(`${unreliable.map((b) => `the ${b!.solver} ${b!.side} bound`).join(' and ')} failed ${unreliable.length > 1 ? 'their' : 'its'} checks (UNRELIABLE above)`);
     });
 }
