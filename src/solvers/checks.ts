@@ -59,6 +59,12 @@ function settledCheck(b: BoundResult): Check | undefined {
   return { name: 'settled', ok, message: ok ? `settled: ${what}, ${significant ? `within its error bar +-${b.error.toPrecision(2)}` : 'not significantly'}` : `not settled: ${what}, more than its error bar +-${b.error.toPrecision(2)}; train longer (training.steps)` };
 }
 
+/** The size of an interval's numbers (its ends and its width), for relative tolerances. */
+const magnitude = (t: Interval) => Math.max(Math.abs(t.lo ?? 0), Math.abs(t.hi ?? 0), t.lo !== null && t.hi !== null ? t.hi - t.lo : 0);
+
+/** x in [lo - tol, hi + tol], a missing end unbounded. */
+const within = (x: number, t: Interval, tol: number) => (t.lo === null || x >= t.lo - tol) && (t.hi === null || x <= t.hi + tol);
+
 /** "bounds [lo, hi]", "upper bound hi" or "lower bound lo". */
 function describe(t: Interval): string {
   const f = (x: number) => x.toPrecision(6);
@@ -76,19 +82,15 @@ export function checkBound(problem: Problem, b: BoundResult, ref: References): C
   const slack = (scale: number) => (b.converged ? b.error : 0) + SLACK * Math.max(Math.abs(scale), Math.abs(b.value), 1e-300);
   const t = transportInterval(problem, ref);
   if (t) {
-    const width = t.lo !== null && t.hi !== null ? t.hi - t.lo : 0;
-    const scale = Math.max(Math.abs(t.lo ?? 0), Math.abs(t.hi ?? 0), width);
-    const tol = slack(scale);
-    const ok = (t.lo === null || b.value >= t.lo - tol) && (t.hi === null || b.value <= t.hi + tol);
+    const ok = within(b.value, t, slack(magnitude(t)));
     const where = `the transport ${describe(t)} of the last date, which every coupling respects`;
     const check: Check = { name: 'transport', ok, message: `${f(b.value)} ${ok ? 'inside' : 'outside'} ${where}` };
     // outside by less than its error bar: not a failure, but the transport bound is the tighter bound (a solver exact on
     // its own discrete laws is held to their transport bounds here)
     const own = (b.transport && transportInterval(problem, b.transport)) ?? t;
-    const ownScale = Math.max(Math.abs(own.lo ?? 0), Math.abs(own.hi ?? 0), own.lo !== null && own.hi !== null ? own.hi - own.lo : 0);
-    const strictlyInside = (own.lo === null || b.value >= own.lo - SLACK * ownScale) && (own.hi === null || b.value <= own.hi + SLACK * ownScale);
+    const strictlyInside = within(b.value, own, SLACK * magnitude(own));
     if (ok && !strictlyInside) check.warning = `${f(b.value)} is outside ${own === t ? where : `the transport ${describe(own)} of its own discrete laws`}, by less than its error bar +-${b.error.toPrecision(2)}: the transport bound is the tighter bound`;
-    else if (ok && t.lo !== null && t.hi !== null && b.error > width) check.warning = `its error bar +-${b.error.toPrecision(2)} is wider than the transport interval [${f(t.lo)}, ${f(t.hi)}]: it does not confirm the value`;
+    else if (ok && t.lo !== null && t.hi !== null && b.error > t.hi - t.lo) check.warning = `its error bar +-${b.error.toPrecision(2)} is wider than the transport interval [${f(t.lo)}, ${f(t.hi)}]: it does not confirm the value`;
     checks.push(check);
   }
   const settled = settledCheck(b);

@@ -21,24 +21,26 @@ export function chooseFormulation(requested: Formulation, side: BoundSide, payof
   const d = marginals[0].length;
   let exactMap: FirstDateMap | undefined;
   let why: string;
+  // d = 2: the signed cost's modularity per date (-c for the lower bound), from the payoff type or checked numerically (T = 2)
+  const st = d === 2 ? (payoff.structure ?? (T === 2 ? numericStructure(payoff, marginals, new Rng(`${seed}/structure`)) : undefined)) : undefined;
+  const mods = (st?.modularity ?? []).map((m) => (side === 'lower' ? flipModularity(m) : m));
+  const allSuper = mods.every((m) => m === 'super' || m === 'modular');
+  const allSub = mods.every((m) => m === 'sub' || m === 'modular');
   if (d === 1) {
     exactMap = 'monotone';
     why = 'one asset: the reduced form is the full problem';
   } else if (d !== 2 || T !== 2) {
     why = `the reduced form is exact only for d = 2 and two dates (here d = ${d}, T = ${T})`;
-  } else {
-    const st = payoff.structure ?? numericStructure(payoff, marginals, new Rng(`${seed}/structure`));
-    const mods = st.modularity.map((m) => (side === 'lower' ? flipModularity(m) : m));
-    if (!st.separable) why = 'the payoff couples the two dates (not c1(x) + c2(y))';
-    else if (mods.every((m) => m === 'super' || m === 'modular')) {
-      exactMap = 'monotone';
-      why = `c1 and c2 are supermodular${side === 'lower' ? ' in -c' : ''} (Theorem 3.5)`;
-    } else if (mods.every((m) => m === 'sub' || m === 'modular')) {
-      exactMap = 'antitone';
-      why = `c1 and c2 are submodular${side === 'lower' ? ' in -c' : ''} (Corollary 3.6)`;
-    } else why = 'c1 and c2 are not both supermodular or both submodular';
-  }
-  const thetaMap = d === 2 ? signedMap(payoff, marginals, side, seed) : undefined;
+  } else if (!st!.separable) why = 'the payoff couples the two dates (not c1(x) + c2(y))';
+  else if (allSuper) {
+    exactMap = 'monotone';
+    why = `c1 and c2 are supermodular${side === 'lower' ? ' in -c' : ''} (Theorem 3.5)`;
+  } else if (allSub) {
+    exactMap = 'antitone';
+    why = `c1 and c2 are submodular${side === 'lower' ? ' in -c' : ''} (Corollary 3.6)`;
+  } else why = 'c1 and c2 are not both supermodular or both submodular';
+  // the first-date map theta's structured rows follow (full form): antitone when the signed cost is submodular at every date
+  const thetaMap: FirstDateMap | undefined = d === 2 ? (allSub && !allSuper ? 'antitone' : 'monotone') : undefined;
   if (requested === 'full') return { kind: 'full', thetaMap, exact: true, reason: 'full formulation requested' };
   if (exactMap) return { kind: 'reduced', map: exactMap, exact: true, reason: why };
   if (requested === 'auto') return { kind: 'full', thetaMap, exact: true, reason: `full: ${why}` };
@@ -49,13 +51,6 @@ export function chooseFormulation(requested: Formulation, side: BoundSide, payof
     reason: why,
     warning: `${side} bound: reduced form forced although ${why}; it solves the hybrid problem (4.1) with the comonotone first-date coupling, not the VMOT problem (2.3)`,
   };
-}
-
-/** d = 2: antitone when the signed cost (-c for the lower bound) is submodular at every date (Corollary 3.6), else monotone. */
-function signedMap(payoff: Payoff, marginals: Marginal[][], side: BoundSide, seed: number): FirstDateMap {
-  const st = payoff.structure ?? (marginals.length === 2 ? numericStructure(payoff, marginals, new Rng(`${seed}/structure`)) : undefined);
-  const mods = (st?.modularity ?? []).map((m) => (side === 'lower' ? flipModularity(m) : m));
-  return mods.some((m) => m === 'sub') && mods.every((m) => m === 'sub' || m === 'modular') ? 'antitone' : 'monotone';
 }
 
 /** Separability and modularity of a d = 2, T = 2 payoff checked on random rectangles drawn from the marginals. */
