@@ -26,6 +26,16 @@ describe('formulation choice (Theorem 3.5, Corollary 3.6)', () => {
     expect(forced.exact).toBe(false);
     expect(forced.warning).toMatch(/hybrid problem \(4\.1\)/);
   });
+  it("full form, d = 2: theta's structured rows follow the monotone map for a supermodular signed cost, antitone for a submodular one", async () => {
+    expect(chooseFormulation('full', 'upper', p.payoff, p.marginals, 1).thetaMap).toBe('monotone');
+    expect(chooseFormulation('full', 'lower', p.payoff, p.marginals, 1).thetaMap).toBe('antitone');
+    // a best-of call is submodular: the other way round; a payoff coupling the dates has no known map: monotone
+    const best = await gaussian({ type: 'max-call', date: 1, strike: 0 }, 'full', {});
+    expect(chooseFormulation('full', 'upper', best.payoff, best.marginals, 1).thetaMap).toBe('antitone');
+    expect(chooseFormulation('full', 'lower', best.payoff, best.marginals, 1).thetaMap).toBe('monotone');
+    const fs = await gaussian({ type: 'forward-start', asset: 0, from: 0, to: 1, strike: 1, kind: 'call' }, 'full', {});
+    expect(chooseFormulation('full', 'lower', fs.payoff, fs.marginals, 1).thetaMap).toBe('monotone');
+  });
   it('an expression is classified numerically', async () => {
     const e = await gaussian({ type: 'expression', expr: 'max(y[0] + y[1] - 1, 0)' }, 'auto', {});
     expect(chooseFormulation('auto', 'upper', e.payoff, e.marginals, 1)).toMatchObject({ kind: 'reduced', map: 'monotone' });
