@@ -25,7 +25,7 @@ problem.bounds = ['upper'];
 const report = await solveAll(problem, neuralSolver);
 console.log(`upper bound ${report.upper!.value.toPrecision(5)} (transport bound ${report.references.comonotone?.toPrecision(5)}, ${report.upper!.engine})`);
 const out = mkdtempSync(join(tmpdir(), 'vmot-walkthrough-'));
-const [doc] = await exportReport(out, problem, report, { n: 1 << 12, gridPoints: 1 << 12 });
+const [doc] = await exportReport(out, problem, report, { verify: { n: 1 << 12, gridPoints: 1 << 12 } });
 process.stdout.write(hedgeSummary(doc, join(out, 'upper', 'hedge.json')));
 
 // 4. reload the hedge (TF.js models from disk) and evaluate it on one path of returns

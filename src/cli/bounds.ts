@@ -33,6 +33,7 @@ interface BoundsOptions {
   allowFilesOutside?: boolean;
   checkpointSeconds?: number;
   report?: boolean;
+  polish: boolean;
 }
 
 export function boundsCommand(): Command {
@@ -47,6 +48,7 @@ export function boundsCommand(): Command {
     .option('--checkpoint-seconds <s>', 'seconds between training checkpoints (default 10)', positiveArg('--checkpoint-seconds'))
     .option('--allow-files-outside', "let the problem file read data files outside its own folder (refused by default)")
     .option('--hedge <dir>', "export each bound's hedge (hedge.json, TF.js models, strips, shortfall report) to DIR/<side>/")
+    .option('--no-polish', 'with --hedge: keep the trained output layers (default: re-fit them by LP so the hedge holds on a pool of grid and sampled paths)')
     .option('--report', 'also write the HTML report (report.html), its figures as PNG and its tables as CSV to --out (as `vmot report`)')
     .option('--method <m>', `solver: ${solverNames().join(', ')}, or both (neural and lp side by side)`, methodArg, ['neural'])
     .option('--atoms <n>', 'LP atoms per asset and date (default: the most within 40000 LP columns), or "auto": refine until the error is below --lp-tol', atomsArg)
@@ -100,7 +102,12 @@ export function boundsCommand(): Command {
         const { exportReport } = await import('../hedge/export.js');
         const { hedgeSummary } = await import('../report/hedge.js');
         const neural = reports.find((r) => r.solver === 'neural') as SolveReport<NeuralDetails>;
-        for (const doc of await exportReport(o.hedge, problem, neural)) {
+        const { progressReporter } = await import('./progress.js');
+        const progress = progressReporter(o.quiet);
+        const polish = o.polish && { onRound: (k: number, n: number, worst: number, cost: number) => progress.update('polishing the hedge', k, n, `worst shortfall ${worst.toExponential(2)}, cost ${cost.toPrecision(6)}`) };
+        const docs = await exportReport(o.hedge, problem, neural, { polish });
+        progress.stop();
+        for (const doc of docs) {
           hedges.push(doc);
           (o.json ? process.stderr : process.stdout).write(hedgeSummary(doc, join(o.hedge, doc.side, 'hedge.json')));
         }

@@ -73,8 +73,29 @@ export const verificationSchema = z.strictObject({
   rows: z.array(shortfallRowSchema),
   /** Worst shortfall over the grid of all T d prices; null when 2^(T d) paths are too many. */
   grid: z.strictObject({ levels: z.number().int(), points: z.number().int(), scoreRange: num, worstShortfall: num }).nullable(),
-  /** bound + (upper) or - (lower) the worst shortfall over the grid (over the sampled paths when there is no grid). */
+  /** cost.total + (upper) or - (lower) the worst shortfall over the grid and every sampled path: the price at which the hedge holds on every tested path. */
   conservative: num,
+});
+
+/** What the pathwise polish (src/hedge/polish.ts) did: the output layers re-fitted by LP so the hedge holds on a pool of paths. */
+export const polishSchema = z.strictObject({
+  costBefore: num,
+  costAfter: num,
+  /** Worst shortfall on the pool before and after. */
+  worstBefore: num,
+  worstAfter: num,
+  /** The pool: `grids` grids of levels^(T d) paths staggered by half a cell (null: sampled paths only), and pathsPerSet paths of each path set. */
+  grid: z.strictObject({ levels: z.number().int(), points: z.number().int(), scoreRange: num }).nullable(),
+  grids: z.number().int(),
+  pathsPerSet: z.number().int(),
+  rounds: z.number().int(),
+  /** Paths in the final LP. */
+  constraints: z.number().int(),
+  /** Output weights at the edge of their box. */
+  atBox: z.number().int(),
+  status: z.string(),
+  solver: z.string(),
+  seconds: num,
 });
 
 export const hedgeSchema = z.strictObject({
@@ -88,12 +109,14 @@ export const hedgeSchema = z.strictObject({
   map: z.enum(['monotone', 'antitone']).nullable(),
   bound: z.strictObject({ value: num, error: num }),
   cash: num,
-  /** cash + sum of static integrals (the hedge's price: the trained potentials' integrals, below an upper bound by the penalty term); cash + strip prices under the marginals; the same with quoted strips at their quotes (null when none is quoted). */
+  /** cash + sum of static integrals (the hedge's price: the trained potentials' integrals, below an upper bound by the penalty term, or the polished ones); cash + strip prices under the marginals; the same with quoted strips at their quotes (null when none is quoted). */
   cost: z.strictObject({ total: num, strips: num, quoted: num.nullable() }),
   scores: z.array(scoreTableSchema),
   /** TF.js model files; roundTrip = max |reloaded model - trained network| on 10,000 random inputs, checked at export. */
   networks: z.array(z.strictObject({ id: z.string(), model: z.string(), inputs: z.number().int().min(1), roundTrip: num })),
   components: z.array(z.discriminatedUnion('kind', [staticComponent, holdingComponent])),
+  /** The pathwise polish, or null when the trained output layers were kept (absent in files of vmot 0.1.0). */
+  polish: polishSchema.nullable().optional(),
   verification: verificationSchema.nullable(),
   /** How the bound was made (vmot version, seed, options, input fingerprint, machine); absent in files of vmot 0.1.0. */
   provenance: z.looseObject({ vmot: z.string() }).optional(),
@@ -107,6 +130,7 @@ export type Component = HedgeDoc['components'][number];
 export type StaticComponent = Extract<Component, { kind: 'static' }>;
 export type ShortfallRow = z.output<typeof shortfallRowSchema>;
 export type Verification = z.output<typeof verificationSchema>;
+export type PolishRecord = z.output<typeof polishSchema>;
 
 /** Reads and validates hedge.json; errors name the field. */
 export function readHedgeDoc(file: string): HedgeDoc {

@@ -52,13 +52,19 @@ export class PriceHedge {
     return z / inp.assets.length;
   }
 
-  /** factor * net(inputs(s)) of component k on n paths: the static value, or the holding (without the increment). */
-  async component(k: number, paths: Float64Array, n: number): Promise<Float64Array> {
+  /** The network inputs of component k on n paths (n x inputs, row-major). */
+  inputs(k: number, paths: Float64Array, n: number): Float32Array {
     const c = this.doc.components[k];
     const w = c.inputs.length;
     const x = new Float32Array(n * w);
     for (let b = 0; b < n; b++) for (let j = 0; j < w; j++) x[b * w + j] = this.input(c.inputs[j], paths, b * this.width);
-    const y = await this.nets.get(c.network)!(x, n);
+    return x;
+  }
+
+  /** factor * net(inputs(s)) of component k on n paths: the static value, or the holding (without the increment). */
+  async component(k: number, paths: Float64Array, n: number): Promise<Float64Array> {
+    const c = this.doc.components[k];
+    const y = await this.nets.get(c.network)!(this.inputs(k, paths, n), n);
     return Float64Array.from(y, (v) => c.factor * v);
   }
 

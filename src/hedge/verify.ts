@@ -1,8 +1,8 @@
-import { stdNormalCdf } from '../math/normal.js';
 import type { Marginal } from '../marginals/types.js';
 import type { PathFn } from '../problem/payoffs/types.js';
 import { Rng } from '../core/random.js';
 import type { ShortfallRow, Verification } from './document.js';
+import { gridAxes } from './grid.js';
 import { pathSets } from './paths.js';
 import { increment, type PriceHedge } from './price-space.js';
 
@@ -23,8 +23,8 @@ const margin = (side: 'upper' | 'lower', portfolio: number, payoff: number) => (
  * Out-of-sample check of the hedge inequality (2.9) (portfolio >= c for the upper bound, <= c for the lower): on fresh
  * paths of every path set, the shortfall statistics of
  * the margin, and the worst shortfall over a grid of all T d prices (levels at evenly spaced normal
- * scores); the conservative bound adds (upper) or subtracts (lower) the worst shortfall on that grid,
- * i.e. the cash that makes the hedge hold on every grid path (on every sampled path when T d is too large for a grid).
+ * scores); the conservative bound adds (upper) or subtracts (lower) to the hedge's cost the worst shortfall on the grid
+ * and the sampled paths, i.e. the cash that makes the hedge hold on every tested path.
  */
 export async function verifyHedge(hedge: PriceHedge, marginals: Marginal[][], payoff: PathFn, opts: VerifyOptions = {}): Promise<Verification> {
   const { doc } = hedge;
@@ -55,7 +55,7 @@ export async function verifyHedge(hedge: PriceHedge, marginals: Marginal[][], pa
   const maxPoints = opts.gridPoints ?? 1 << 21;
   // a grid needs at least 2 levels per price: beyond 2^(T d) > 8 maxPoints only the sampled paths remain
   const grid = 2 ** hedge.width <= 8 * maxPoints ? { ...(await gridShortfall(hedge, marginals, payoff, maxPoints, scoreRange)), scoreRange } : null;
-  const worst = grid ? grid.worstShortfall : Math.max(...rows.map((r) => r.worstShortfall));
+  const worst = Math.max(grid?.worstShortfall ?? 0, ...rows.map((r) => r.worstShortfall));
   return { eps, seed, rows, grid, conservative: doc.cost.total + (doc.side === 'upper' ? worst : -worst) };
 }
 
@@ -64,10 +64,8 @@ async function gridShortfall(hedge: PriceHedge, marginals: Marginal[][], payoff:
   const { doc } = hedge;
   const { T, d } = doc;
   const W = T * d;
-  const L = Math.min(64, Math.max(2, Math.floor(maxPoints ** (1 / W))));
-  const axes = Array.from({ length: W }, (_, k) =>
-    Array.from({ length: L }, (_, l) => marginals[Math.floor(k / d)][k % d].quantile(stdNormalCdf(-scoreRange + (2 * scoreRange * l) / (L - 1)))),
-  );
+  const { axes, grid } = gridAxes(marginals, maxPoints, scoreRange);
+  const L = grid.levels;
   // sub-grid of the first m coordinates: row r has digit floor(r / L^k) % L in coordinate k
   const subGrid = (m: number) => {
     const rows = L ** m;

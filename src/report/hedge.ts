@@ -8,6 +8,12 @@ export function hedgeSummary(doc: HedgeDoc, file: string): string {
     `${doc.side} ${doc.side === 'upper' ? 'super' : 'sub'}hedge -> ${file}`,
     `  hedge cost ${f(doc.cost.total)} (cash ${f(doc.cash)} + static integrals) for the bound ${f(doc.bound.value)} +- ${e(doc.bound.error)}; strips ${f(doc.cost.strips)}${doc.cost.quoted === null ? '' : `, at quotes ${f(doc.cost.quoted)}`}`,
   ];
+  const p = doc.polish;
+  if (p)
+    lines.push(
+      `  polished: output layers re-fitted by LP (${p.solver}, ${p.rounds} rounds, ${p.constraints} paths, ${p.seconds.toFixed(1)} s) on ${p.grid ? `${p.grids} grids of ${p.grid.levels}^${doc.T * doc.d} paths (normal scores +-${p.grid.scoreRange}) and ` : ''}${p.pathsPerSet} paths per path set: cost ${f(p.costBefore)} -> ${f(p.costAfter)}, worst shortfall there ${e(p.worstBefore)} -> ${e(p.worstAfter)}${p.status === 'optimal' ? '' : ` (LP status ${p.status})`}`,
+    );
+  else lines.push('  not polished (--no-polish): the trained networks, which the penalty makes hold only approximately');
   const backend = doc.provenance?.tfjsBackend ? ` (TF.js backend ${String(doc.provenance.tfjsBackend)})` : '';
   lines.push(`  TF.js models (${doc.networks.length}) reloaded with tf.loadLayersModel${backend}: max |model - trained| on 10,000 inputs ${e(Math.max(...doc.networks.map((n) => n.roundTrip)))}`);
   for (const c of doc.components)
@@ -28,7 +34,7 @@ export function hedgeSummary(doc: HedgeDoc, file: string): string {
       );
     if (v.grid) lines.push(`    grid ${v.grid.levels}^${doc.T * doc.d} = ${v.grid.points} paths (normal scores +-${v.grid.scoreRange}): worst shortfall ${e(v.grid.worstShortfall)}`);
     else lines.push(`    no grid (2^${doc.T * doc.d} paths are too many): conservative bound from the sampled paths`);
-    lines.push(`  ${doc.side} bound: trained ${f(doc.bound.value)}   conservative ${f(v.conservative)}`);
+    lines.push(`  ${doc.side} bound: trained ${f(doc.bound.value)}   conservative ${f(v.conservative)} (hedge cost ${doc.side === 'upper' ? '+' : '-'} worst shortfall on the grid and paths: the price at which the hedge holds on every tested path)`);
   }
   return `${lines.join('\n')}\n`;
 }

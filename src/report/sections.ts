@@ -132,7 +132,7 @@ function hedgeSection({ problem, hedges }: RunData): Section {
   for (const doc of hedges) {
     blocks.push({
       kind: 'text',
-      text: `${doc.side === 'upper' ? 'Superhedge' : 'Subhedge'} of the ${doc.side} bound ${f(doc.bound.value)}: cash ${f(doc.cash)}, cost ${f(doc.cost.total)} (static integrals), ${f(doc.cost.strips)} with vanilla strips${doc.cost.quoted === null ? '' : `, ${f(doc.cost.quoted)} at market quotes`}${doc.verification ? `; conservative bound ${f(doc.verification.conservative)}` : ''}.`,
+      text: `${doc.side === 'upper' ? 'Superhedge' : 'Subhedge'} of the ${doc.side} bound ${f(doc.bound.value)}: cash ${f(doc.cash)}, cost ${f(doc.cost.total)} (static integrals${doc.polish ? `, polished for pathwise validity from ${f(doc.polish.costBefore)}` : ', not polished'}), ${f(doc.cost.strips)} with vanilla strips${doc.cost.quoted === null ? '' : `, ${f(doc.cost.quoted)} at market quotes`}${doc.verification ? `; conservative bound ${f(doc.verification.conservative)} (cost ${doc.side === 'upper' ? '+' : '-'} worst shortfall on the tested paths: the price at which the hedge holds on every one of them)` : ''}.`,
     });
     for (const c of doc.components) {
       const spec = c.kind === 'static' ? staticChart(doc, c, problem.assets) : holdingChart(doc, c, problem.assets);

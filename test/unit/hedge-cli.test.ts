@@ -40,7 +40,7 @@ describe('vmot hedge evaluate', () => {
     problem.marginals[1][0] = Object.assign(Object.create(null), m, { listed });
     const r = await neuralSolver.solve(problem, 'upper', {});
     const dir = mkdtempSync(join(tmpdir(), 'vmot-hedge-cli-'));
-    const doc = await exportHedge(dir, problem, r, { n: 256, gridPoints: 256 });
+    const doc = await exportHedge(dir, problem, r, { verify: { n: 256, gridPoints: 256 }, polish: { gridPoints: 256, paths: 256 } });
     const psi = doc.components.find((c) => c.id === 'phi-1-0');
     expect(psi?.kind === 'static' && psi.strip.listed && psi.grid.price).toEqual(strikes);
     // quotes equal to the marginal's prices: quoted cost = strip cost

@@ -23,7 +23,7 @@ describe('hedge of a problem built on option quotes', () => {
       tolerance.push(Math.max(...law.repricing.map((r) => Math.abs(r.error))) / law.parity.discount / refs[i]);
     }
     const r = await neuralSolver.solve(problem, 'upper', {});
-    const doc = await exportHedge(mkdtempSync(join(tmpdir(), 'vmot-hedge-quotes-')), problem, r, { n: 256, gridPoints: 256 });
+    const doc = await exportHedge(mkdtempSync(join(tmpdir(), 'vmot-hedge-quotes-')), problem, r, { verify: { n: 256, gridPoints: 256 }, polish: { gridPoints: 256, paths: 256 } });
     for (const c of doc.components) {
       if (c.kind !== 'static' || c.date !== 1) continue;
       const listed = problem.marginals[1][c.asset].listed!;
