@@ -74,7 +74,9 @@ function describe(t: Interval): string {
 
 /**
  * The checks of one bound that need no solver: its solver's own convergence test; inside the transport bounds of the
- * last date (within its error bar when it converged); not below 0 for a payoff that is never negative.
+ * last date (within its error bar when it converged); settled over its averaging window; a duality gap within its error
+ * bar when the solver has a primal value (the neural dual has none: NeuralDetails.primalDensity); not below 0 for a
+ * payoff that is never negative.
  */
 export function checkBound(problem: Problem, b: BoundResult, ref: References): Check[] {
   const checks: Check[] = [{ name: 'converged', ok: b.converged, message: b.converged ? `${b.solver} converged` : `the ${b.solver} solver did not converge (its own test); its value and error bar mean nothing` }];
@@ -95,6 +97,12 @@ export function checkBound(problem: Problem, b: BoundResult, ref: References): C
   }
   const settled = settledCheck(b);
   if (settled) checks.push(settled);
+  if (typeof b.primal === 'number') {
+    // a solver with a primal value (the LP: E_pi[c] of its coupling) is held to its duality gap
+    const gap = Math.abs(b.value - b.primal);
+    const ok = gap <= slack(b.primal);
+    checks.push({ name: 'gap', ok, message: `duality gap ${gap.toPrecision(2)} (primal ${f(b.primal)}) ${ok ? 'within' : 'beyond'} its error bar +-${b.error.toPrecision(2)}` });
+  }
   if (problem.payoff.nonnegative) {
     // a price of 0 carries the solvers' rounding: 1e-9 of the asset price level, the LP's interior-point tolerance
     const level = Math.max(...problem.marginals[problem.T - 1].map((m) => Math.abs(m.mean) + Math.sqrt(m.variance)));

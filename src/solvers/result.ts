@@ -4,7 +4,7 @@ import type { References, Transport } from './references.js';
 
 /** One check of a bound against what always holds (src/solvers/checks.ts); a failed one marks the bound unreliable. */
 export interface Check {
-  name: 'converged' | 'transport' | 'sign' | 'settled';
+  name: 'converged' | 'transport' | 'sign' | 'settled' | 'gap';
   ok: boolean;
   message: string;
   /** Passed, but only thanks to the error bar, or with an error bar too wide to say anything: worth a warning. */
