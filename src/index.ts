@@ -96,8 +96,9 @@ export type { LpPotentials, LpSolution, StopReason } from './lp/solve.js';
 export type { GridValue, ErrorEstimate } from './lp/error.js';
 export type { AtomReport } from './lp/discretize.js';
 
-// hedge: export, load (TF.js backend made ready), evaluate on paths, verify
-export { exportHedge, exportReport, loadHedge } from './hedge/export.js';
+// hedge: export (polished by LP unless told not to), load (TF.js backend made ready), evaluate on paths, verify
+export { exportHedge, exportReport, loadHedge, type ExportOptions } from './hedge/export.js';
+export { polishHedge, type PolishOptions, type PolishReport } from './hedge/polish.js';
 export { PriceHedge, type PortfolioValues } from './hedge/price-space.js';
 export {
   readHedgeDoc,
@@ -107,6 +108,8 @@ export {
   stripSchema,
   shortfallRowSchema,
   verificationSchema,
+  polishSchema,
+  type PolishRecord,
   type HedgeDoc, type Component, type StaticComponent, type Strip, type NetInput, type ScoreTable, type Verification, type ShortfallRow } from './hedge/document.js';
 export { loadModelFile, fileHandler, type NetFn } from './hedge/tfjs-files.js';
 export { verifyHedge, type VerifyOptions } from './hedge/verify.js';
