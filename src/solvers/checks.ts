@@ -75,10 +75,11 @@ function describe(t: Interval): string {
 /**
  * The checks of one bound that need no solver: its solver's own convergence test; inside the transport bounds of the
  * last date (within its error bar when it converged); settled over its averaging window; a duality gap within its error
- * bar when the solver has a primal value (the neural dual has none: NeuralDetails.primalDensity); not below 0 for a
+ * bar when the solver's primal and value are the two optima of one program (`opts.duality`, the LP; the neural dual
+ * has no primal: NeuralDetails.primalDensity; RMOT's primal is its calibrated model's price); not below 0 for a
  * payoff that is never negative.
  */
-export function checkBound(problem: Problem, b: BoundResult, ref: References): Check[] {
+export function checkBound(problem: Problem, b: BoundResult, ref: References, opts: { duality?: boolean } = {}): Check[] {
   const checks: Check[] = [{ name: 'converged', ok: b.converged, message: b.converged ? `${b.solver} converged` : `the ${b.solver} solver did not converge (its own test); its value and error bar mean nothing` }];
   const f = (x: number) => x.toPrecision(6);
   const slack = (scale: number) => (b.converged ? b.error : 0) + SLACK * Math.max(Math.abs(scale), Math.abs(b.value), 1e-300);
@@ -97,8 +98,8 @@ export function checkBound(problem: Problem, b: BoundResult, ref: References): C
   }
   const settled = settledCheck(b);
   if (settled) checks.push(settled);
-  if (typeof b.primal === 'number') {
-    // a solver with a primal value (the LP: E_pi[c] of its coupling) is held to its duality gap
+  if (opts.duality && b.primal !== null) {
+    // a solver whose primal is the primal optimum of its program (the LP: E_pi[c] of its coupling) is held to its duality gap
     const gap = Math.abs(b.value - b.primal);
     const ok = gap <= slack(b.primal);
     checks.push({ name: 'gap', ok, message: `duality gap ${gap.toPrecision(2)} (primal ${f(b.primal)}) ${ok ? 'within' : 'beyond'} its error bar +-${b.error.toPrecision(2)}` });

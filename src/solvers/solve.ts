@@ -49,7 +49,7 @@ async function solveSides<D>(problem: Problem, solver: Solver<D>, ctx: SolveCont
       r = await solver.solve(problem, side, ctx);
       if (file) writeJsonAtomic(file, { fingerprint, result: { ...r, details: solver.store ? solver.store.encode(r.details) : r.details } });
     }
-    const checks = checkBound(problem, r, report.references);
+    const checks = checkBound(problem, r, report.references, { duality: solver.duality === true });
     r = { ...r, checks, reliable: checks.every((c) => c.ok) };
     report[side] = r;
     report.warnings.push(...r.warnings);

@@ -28,6 +28,8 @@ export interface Solver<D = unknown> {
   /** Registry name, as on the command line (--method) and in result file names. */
   readonly name: string;
   solve(problem: Problem, side: BoundSide, ctx: SolveContext): Promise<BoundResult<D>>;
+  /** True when `value` and `primal` are the dual and primal optima of one program (the LP): their gap is then checked. */
+  readonly duality?: boolean;
   /** What else of the problem file the solver reads beyond the VMOT problem (e.g. RMOT's prior): part of its results' fingerprint. */
   inputs?(problem: Problem): unknown;
   /** Solver-specific facts for the text summary, one line each. */

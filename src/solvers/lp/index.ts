@@ -39,6 +39,7 @@ const STOPS = { target: 'the target error', columns: 'the column budget', time: 
  */
 export const lpSolver: Solver<LpDetails> = {
   name: 'lp',
+  duality: true,
   async solve(problem, side, ctx) {
     const opts = parseWith(lpOptions, ctx.options ?? {}, '');
     const choice = chooseFormulation(problem.formulation, side, problem.payoff, problem.marginals, problem.training.seed);
