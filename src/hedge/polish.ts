@@ -113,6 +113,8 @@ export async function polishHedge(hedge: PriceHedge, weights: Map<string, NetWei
     const L = g.grid.levels;
     const prefix = comps.map((c) => L ** (c.kind === 'static' ? 1 : (c.date + 1) * d));
     const coord = comps.map((c) => c.date * d + c.asset);
+    // a static's row is the digit of its coordinate: floor(p / L^coord) % L, the power taken once
+    const stride = coord.map((k) => L ** k);
     pools.push({
       n: g.grid.points,
       shared: true,
@@ -125,7 +127,7 @@ export async function polishHedge(hedge: PriceHedge, weights: Map<string, NetWei
           else for (let j = 0, q = r; j < m; j++, q = Math.floor(q / L)) s[r * W + j] = g.axes[j][q % L];
         return features(k, s, rows);
       }),
-      row: (c, p) => (comps[c].kind === 'static' ? Math.floor(p / L ** coord[c]) % L : p % prefix[c]),
+      row: (c, p) => (comps[c].kind === 'static' ? Math.floor(p / stride[c]) % L : p % prefix[c]),
       path: (p, s) => {
         for (let j = 0, q = p; j < W; j++, q = Math.floor(q / L)) s[j] = g.axes[j][q % L];
       },
