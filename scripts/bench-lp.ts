@@ -3,17 +3,23 @@
  * 2 GiB linear memory of HiGHS' WebAssembly build. Each grid runs in its own process (Wasm memory never
  * shrinks and an out-of-memory abort ends the runtime). Once a grid hits the time limit, the larger ones only
  * probe memory (1 s limit: the model is loaded and IPX sets up); the first grid that cannot be loaded ends the series.
+ * First, what a user waits for: `--atoms auto` to a target error (the CLI's `--lp-tol`) on the reduced form, each side and
+ * algorithm (`--lp-algorithm`: column generation, the default, and IPX on every column) in its own process: the grids it
+ * solved, the reported and the true error, the seconds of the whole solve (every grid, discretization included).
+ * Every row has the load average (1, 5, 15 min) beside it.
  *
- *   npx tsx scripts/bench-lp.ts [--kinds reduced,full] [--time-limit 60] [--max-atoms N]
+ *   npx tsx scripts/bench-lp.ts [--kinds reduced,full] [--time-limit 60] [--max-atoms N] [--targets 0.001,0.0005] [--algorithms columns,ipx]
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { discretize } from '../src/lp/discretize.js';
 import { runLp } from '../src/lp/run.js';
 import { makeLayout } from '../src/lp/layout.js';
 import { buildLp } from '../src/lp/model.js';
 import { parseProblem } from '../src/problem/problem.js';
+import { lpSolver } from '../src/solvers/lp/index.js';
 import { gaussianQuadraticExact } from '../src/solvers/references.js';
 
 const GRIDS: Record<'reduced' | 'full', number[]> = {
@@ -36,8 +42,21 @@ interface Row {
   relError: number;
 }
 
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const table2 = (kind: 'full' | 'reduced') => parseProblem({ ...JSON.parse(readFileSync('examples/gaussian-d2.json', 'utf8')), formulation: kind }, '.');
+
+/** One bound by `atoms: "auto"` to a target, timed as the solver runs it (discretization, every grid, the error estimate). */
+async function autoChild(side: 'upper' | 'lower', target: number, algorithm: string): Promise<void> {
+  const problem = await table2('reduced');
+  const exact = gaussianQuadraticExact(problem)![side]!;
+  const r = await lpSolver.solve(problem, side, { options: { atoms: 'auto', target, algorithm } });
+  const grids = r.details.grids.map((g) => g.atoms).join(',');
+  const rel = (x: number) => (x / Math.abs(exact)).toExponential(2);
+  process.stdout.write(`${[side, algorithm, target, r.details.atoms[1][0], grids, r.value.toPrecision(8), rel(r.error), rel(r.value - exact), r.details.stoppedBy, r.seconds.toFixed(2), load()].join('\t')}\n`);
+}
+
 async function child(kind: 'full' | 'reduced', n: number, timeLimit: number): Promise<void> {
-  const problem = await parseProblem({ ...JSON.parse(readFileSync('examples/gaussian-d2.json', 'utf8')), formulation: kind }, '.');
+  const problem = await table2(kind);
   const exact = gaussianQuadraticExact(problem)!.upper!;
   const t0 = performance.now();
   const disc = discretize(problem.marginals, [n, n]);
@@ -68,13 +87,22 @@ function arg(name: string, fallback: string): string {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--auto-child')) return autoChild(arg('--side', 'upper') as 'upper' | 'lower', Number(arg('--target', '0.001')), arg('--algorithm', 'columns'));
   if (process.argv.includes('--child')) return child(arg('--kind', 'reduced') as 'full' | 'reduced', Number(arg('--atoms', '20')), Number(arg('--time-limit', '60')));
   const kinds = arg('--kinds', 'reduced,full').split(',') as ('full' | 'reduced')[];
   const timeLimit = arg('--time-limit', '60');
   const maxAtoms = Number(arg('--max-atoms', 'Infinity'));
   const script = fileURLToPath(import.meta.url);
-  const cols = ['kind', 'atoms', 'columns', 'rows', 'nonzeros', 'build s', 'solve s', 'status', 'IPM it', 'wasm MiB', 'value', 'rel. error'];
-  process.stdout.write(`Table-2 Gaussian d = 2, upper bound (exact 1.4728530); HiGHS IPX, time limit ${timeLimit} s per LP\n${cols.join('\t')}\n`);
+  process.stdout.write(`Table-2 Gaussian d = 2, reduced form, --atoms auto to a target (relative errors; exact 1.4728530); load average before ${load()}\n`);
+  process.stdout.write(`${['side', 'algorithm', 'target', 'atoms', 'grids', 'value', 'reported', 'true', 'stopped by', 'seconds', 'load (1, 5, 15 min)'].join('\t')}\n`);
+  for (const target of arg('--targets', '0.001').split(','))
+    for (const algorithm of arg('--algorithms', 'columns,ipx').split(','))
+      for (const side of ['upper', 'lower']) {
+        const r = spawnSync(process.execPath, [...process.execArgv, script, '--auto-child', '--side', side, '--target', target, '--algorithm', algorithm], { encoding: 'utf8', maxBuffer: 1 << 20 });
+        process.stdout.write(r.status === 0 ? r.stdout : `${side}\t${algorithm}\t${target}\tfailed (exit ${r.status}): ${r.stderr.trim().split('\n').pop()}\n`);
+      }
+  const cols = ['kind', 'atoms', 'columns', 'rows', 'nonzeros', 'build s', 'solve s', 'status', 'IPM it', 'wasm MiB', 'value', 'rel. error', 'load (1, 5, 15 min)'];
+  process.stdout.write(`\nOne grid at a time: Table-2 Gaussian d = 2, upper bound (exact 1.4728530); HiGHS IPX on every column, time limit ${timeLimit} s per LP\n${cols.join('\t')}\n`);
   for (const kind of kinds) {
     let limit = timeLimit;
     for (const n of GRIDS[kind].filter((a) => a <= maxAtoms)) {
@@ -90,7 +118,7 @@ async function main(): Promise<void> {
       }
       const x = JSON.parse(line) as Row;
       process.stdout.write(
-        [x.kind, x.atoms, x.columns, x.rows, x.nonzeros, x.buildSeconds.toFixed(2), x.solveSeconds.toFixed(2), limit === timeLimit ? x.status : `${x.status} (memory probe)`, x.iterations, x.wasmMiB.toFixed(0), ...(x.status === 'optimal' ? [x.value.toPrecision(7), x.relError.toExponential(2)] : ['-', '-'])].join('\t') + '\n',
+        [x.kind, x.atoms, x.columns, x.rows, x.nonzeros, x.buildSeconds.toFixed(2), x.solveSeconds.toFixed(2), limit === timeLimit ? x.status : `${x.status} (memory probe)`, x.iterations, x.wasmMiB.toFixed(0), ...(x.status === 'optimal' ? [x.value.toPrecision(7), x.relError.toExponential(2)] : ['-', '-']), load()].join('\t') + '\n',
       );
       if (x.status !== 'optimal') limit = '1';
     }

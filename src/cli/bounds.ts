@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { LP_ALGORITHMS, type LpAlgorithm } from '../lp/algorithms.js';
 import { intArg, positiveArg } from './args.js';
 import { CheckFailed, VmotError } from '../core/errors.js';
 import { writableFolder, writeJsonAtomic } from '../core/files.js';
@@ -30,6 +31,7 @@ interface BoundsOptions {
   atoms?: number | 'auto';
   lpTol?: number;
   lpTime?: number;
+  lpAlgorithm?: LpAlgorithm;
   allowFilesOutside?: boolean;
   checkpointSeconds?: number;
   report?: boolean;
@@ -54,6 +56,7 @@ export function boundsCommand(): Command {
     .option('--atoms <n>', 'LP atoms per asset and date (default: the most within 40000 LP columns), or "auto": refine until the error is below --lp-tol', atomsArg)
     .option('--lp-tol <x>', 'with --atoms auto: relative discretization error to reach (default 0.005)', positiveArg('--lp-tol'))
     .option('--lp-time <s>', 'with --atoms auto: seconds for all LP solves of one bound (default 600)', positiveArg('--lp-time'))
+    .addOption(new Option('--lp-algorithm <a>', 'LP: column generation from the coarser grid (default) or the interior-point solver on every column').choices(LP_ALGORITHMS))
     .action(async (file: string, o: BoundsOptions) => {
       if (o.hedge && !o.method.includes('neural')) throw new VmotError('exports the neural hedge; use --method neural or both (the LP potentials are in lp-<side>.json in --out)', '--hedge');
       const problem = await loadProblem(file, { seed: o.seed, steps: o.steps }, { allowFilesOutside: o.allowFilesOutside });
@@ -63,7 +66,7 @@ export function boundsCommand(): Command {
       // output folders are checked before any work starts
       writableFolder(outDir, '--out');
       if (o.hedge) writableFolder(o.hedge, '--hedge');
-      const lp = { atoms: o.atoms, target: o.lpTol, timeLimit: o.lpTime };
+      const lp = { atoms: o.atoms, target: o.lpTol, timeLimit: o.lpTime, algorithm: o.lpAlgorithm };
       const options: Record<string, Record<string, unknown>> = { lp: Object.fromEntries(Object.entries(lp).filter(([, v]) => v !== undefined)) };
       if ((o.lpTol !== undefined || o.lpTime !== undefined) && o.atoms !== 'auto') throw new VmotError('applies to --atoms auto only', o.lpTol !== undefined ? '--lp-tol' : '--lp-time');
       const reports = await runSolvers(problem, o.method, { outDir, quiet: o.quiet, checkpointSeconds: o.checkpointSeconds, options });

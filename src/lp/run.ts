@@ -13,6 +13,8 @@ export interface LpRun {
   solver: string;
   /** Wasm linear memory after the solve. */
   memoryBytes: number;
+  /** Columns the solver held: all of them (ipx), or the master's at the end (column generation). */
+  generated: number;
 }
 
 export interface LpRunOptions {
@@ -59,6 +61,7 @@ export async function runLp(lp: LpData, opts: LpRunOptions): Promise<LpRun> {
       seconds: (performance.now() - t0) / 1000,
       solver: `HiGHS ${h.version.string} ipx`,
       memoryBytes: h.memoryBytes,
+      generated: lp.numCols,
     };
   } finally {
     model.dispose();

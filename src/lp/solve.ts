@@ -4,6 +4,8 @@ import type { BoundSide, FormulationChoice, FormulationKind } from '../problem/f
 import type { Problem } from '../problem/problem.js';
 import { atomCuts, atomQuantile, discretize, type AtomReport, type Atoms } from './discretize.js';
 import { discretizationError, type ErrorEstimate, type GridValue } from './error.js';
+import type { LpAlgorithm } from './algorithms.js';
+import { refineSupport, runColumns } from './columns.js';
 import { runLp } from './run.js';
 import { decodePath, makeLayout, pathPrices, type Layout } from './layout.js';
 import { buildLp, type LpData } from './model.js';
@@ -24,6 +26,8 @@ export interface LpOptions {
   timeLimit?: number;
   /** Interior-point optimality tolerance. */
   ipmTolerance?: number;
+  /** "columns" (default) or "ipx" (src/lp/algorithms.ts). */
+  algorithm?: LpAlgorithm;
 }
 
 /** Why "auto" stopped refining. */
@@ -57,6 +61,8 @@ export interface LpSolution {
    */
   transport: Transport;
   columns: number;
+  /** Columns the solver held (column generation: its master at the end; ipx: all). */
+  generated: number;
   rows: number;
   status: string;
   iterations: number;
@@ -95,13 +101,25 @@ interface Solved {
 
 const DEFAULT_AUTO = { target: 0.005, maxColumns: 400_000, timeLimit: 600 };
 
-/** The LP of n atoms per marginal solved by HiGHS; undefined when it stopped at the time limit. */
-async function solveGrid(problem: Problem, side: BoundSide, choice: FormulationChoice, n: number, opts: { ipmTolerance?: number; timeLimit?: number }): Promise<Solved | undefined> {
+/** Columns of the coupling's support: mass above SUPPORT_MASS. */
+const supportOf = (pi: Float64Array) => pi.reduce<number[]>((out, v, j) => (v > SUPPORT_MASS ? (out.push(j), out) : out), []);
+
+type GridOptions = Pick<LpOptions, 'ipmTolerance' | 'timeLimit' | 'algorithm'>;
+
+/**
+ * The LP of n atoms per marginal solved by HiGHS; undefined when it stopped at the time limit. Column generation starts
+ * from the support of `coarser` (the previous grid of the same bound) moved onto the new atoms.
+ */
+async function solveGrid(problem: Problem, side: BoundSide, choice: FormulationChoice, n: number, opts: GridOptions, coarser?: Solved): Promise<Solved | undefined> {
   const t0 = performance.now();
   const disc = discretize(problem.marginals, Array(problem.T).fill(n));
   const layout = makeLayout(choice.kind, disc.atoms);
   const lp = buildLp(layout, disc.atoms, problem.payoff.value, choice.map === 'antitone');
-  const run = await runLp(lp, { sense: side === 'upper' ? 'maximize' : 'minimize', tolerance: opts.ipmTolerance, timeLimit: opts.timeLimit });
+  const sense = side === 'upper' ? 'maximize' : 'minimize';
+  const run =
+    (opts.algorithm ?? 'columns') === 'ipx'
+      ? await runLp(lp, { sense, tolerance: opts.ipmTolerance, timeLimit: opts.timeLimit })
+      : await runColumns(lp, { sense, timeLimit: opts.timeLimit }, coarser ? refineSupport(coarser.layout, supportOf(coarser.run.colValue), layout) : []);
   if (run.status === 'timeLimit' && opts.timeLimit !== undefined) return undefined;
   if (run.status !== 'optimal')
     throw new VmotError(`HiGHS stopped with status "${run.status}" on the ${n}-atom LP (${lp.numCols} columns)`, side === 'upper' ? 'bounds.upper' : 'bounds.lower');
@@ -154,7 +172,7 @@ export async function solveLp(problem: Problem, side: BoundSide, choice: Formula
         break;
       }
       const left = timeLimit - (performance.now() - t0) / 1000;
-      const s = left > 0 ? await solveGrid(problem, side, choice, n, { ipmTolerance: opts.ipmTolerance, timeLimit: left }) : undefined;
+      const s = left > 0 ? await solveGrid(problem, side, choice, n, { ...opts, timeLimit: left }, fine) : undefined;
       if (!s) {
         stoppedBy = 'time';
         break;
@@ -170,7 +188,7 @@ export async function solveLp(problem: Problem, side: BoundSide, choice: Formula
     const n = opts.atoms ?? defaultAtoms(choice.kind, T, d, opts.columnBudget);
     if (!Number.isInteger(n) || n < 2) throw new VmotError(`must be an integer >= 2, got ${n}`, 'atoms');
     const coarser = opts.errorEstimate === false ? [] : [...new Set([Math.round(n / 2), Math.round(n / Math.SQRT2)])].filter((m) => m >= 2 && m < n);
-    for (const m of [...coarser.sort((a, b) => a - b), n]) add((await solveGrid(problem, side, choice, m, { ipmTolerance: opts.ipmTolerance }))!);
+    for (const m of [...coarser.sort((a, b) => a - b), n]) add((await solveGrid(problem, side, choice, m, { ipmTolerance: opts.ipmTolerance, algorithm: opts.algorithm }, fine))!);
   }
   const { lp, layout, run } = fine!;
   const y = run.rowDual;
@@ -183,6 +201,7 @@ export async function solveLp(problem: Problem, side: BoundSide, choice: Formula
     atoms: fine!.atoms.map((row) => row.map((a) => a.x.length)),
     transport: atomTransport(problem, fine!.atoms[T - 1]),
     columns: lp.numCols,
+    generated: run.generated,
     rows: lp.numRows,
     status: run.status,
     iterations: run.iterations,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseWith } from '../../core/schema.js';
+import { LP_ALGORITHMS } from '../../lp/algorithms.js';
 import { solveLp, type LpPotentials, type LpSolution } from '../../lp/solve.js';
 import { chooseFormulation } from '../formulation.js';
 import type { Solver } from '../solver.js';
@@ -7,7 +8,7 @@ import type { Solver } from '../solver.js';
 /** What only the LP has: its size, the solver status, the grids and parts of the error, the hedge check, the coupling and potentials. */
 export type LpDetails = Pick<
   LpSolution,
-  'atoms' | 'columns' | 'rows' | 'status' | 'memoryBytes' | 'hedgeViolation' | 'discretization' | 'grids' | 'coupling' | 'potentials'
+  'atoms' | 'columns' | 'generated' | 'rows' | 'status' | 'memoryBytes' | 'hedgeViolation' | 'discretization' | 'grids' | 'coupling' | 'potentials'
 > & {
   /** The parts of the discretization error (src/lp/error.ts), null with a single grid. */
   errorParts: { spread: number; richardson: { limit: number; order: number; error: number } | null; transport: number | null } | null;
@@ -26,6 +27,7 @@ const lpOptions = z.strictObject({
   maxColumns: z.number().int().min(2).optional(),
   timeLimit: positive.optional(),
   ipmTolerance: positive.optional(),
+  algorithm: z.enum(LP_ALGORITHMS).optional(),
 });
 
 const arr = (a: Float64Array) => Array.from(a);
@@ -67,6 +69,7 @@ export const lpSolver: Solver<LpDetails> = {
       details: {
         atoms: s.atoms,
         columns: s.columns,
+        generated: s.generated,
         rows: s.rows,
         status: s.status,
         memoryBytes: s.memoryBytes,
@@ -85,7 +88,7 @@ export const lpSolver: Solver<LpDetails> = {
     const d = r.details;
     const g = (x: number) => x.toPrecision(2);
     const lines = [
-      `${d.atoms.map((row) => row.join('x')).join(' | ')} atoms, ${d.columns} columns, ${d.rows} rows; largest violation of (2.9) on the grid ${d.hedgeViolation.toExponential(1)}`,
+      `${d.atoms.map((row) => row.join('x')).join(' | ')} atoms, ${d.columns} columns${d.generated < d.columns ? ` (${d.generated} generated)` : ''}, ${d.rows} rows; largest violation of (2.9) on the grid ${d.hedgeViolation.toExponential(1)}`,
       `grids (atoms: value): ${d.grids.map((x) => `${x.atoms}: ${x.value.toPrecision(7)}`).join(', ')}${d.stoppedBy ? `; refinement stopped by ${STOPS[d.stoppedBy]}` : ''}`,
     ];
     const e = d.errorParts;
