@@ -41,6 +41,8 @@ export interface DualSetup {
   marginals: Marginal[][];
   payoff: PathFn;
   hidden: number[];
+  /** Hidden layers of the holdings networks h (default: hidden). */
+  holdingsHidden?: number[];
   scaling: CostScaling;
   /** Default grid of sample(): stratification cells per quantile variable, 0 for independent uniforms. */
   grid?: number;
@@ -71,7 +73,7 @@ export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDat
   for (let t = first; t < T; t++) for (let i = 0; i < d; i++) (roles.push({ kind: 'phi', date: t, asset: i }), inputsOf.push(1));
   for (let t = 0; t + 1 < T; t++)
     for (let i = 0; i < d; i++) (roles.push({ kind: 'h', date: t, asset: i }), inputsOf.push(reduced ? 1 + t * d : (t + 1) * d));
-  const specs = inputsOf.map((inputs) => ({ inputs, hidden }));
+  const specs = inputsOf.map((inputs, k) => ({ inputs, hidden: roles[k].kind === 'h' ? (setup.holdingsHidden ?? hidden) : hidden }));
   const integralWeights = roles.map((r) => (r.kind === 'h' ? 0 : 1));
   const antitone = reduced && map === 'antitone';
   const variance = marginals.map((row) => row.map((m) => m.variance));

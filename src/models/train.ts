@@ -74,7 +74,7 @@ export async function trainBound(problem: Problem, side: BoundSide, choice: Form
   });
   try {
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify({ problem: problem.fingerprint, side, kind: choice.kind, map: choice.map, theta: choice.thetaMap, engine: engine.name }))
+      .update(JSON.stringify({ problem: problem.fingerprint, side, kind: choice.kind, map: choice.map, theta: choice.thetaMap, engine: engine.name, specs: dual.specs }))
       .digest('hex');
     const cpFile = options.checkpointDir ? join(options.checkpointDir, `checkpoint-${side}.json`) : undefined;
     const cp = cpFile ? loadCheckpoint(cpFile, fingerprint, options.onNotice) : undefined;
@@ -97,7 +97,7 @@ export async function trainBound(problem: Problem, side: BoundSide, choice: Form
       lastSave = performance.now();
       savedStep = step;
     };
-    const steps = opts.steps ?? defaultSteps(choice.kind, problem.d);
+    const steps = opts.steps ?? defaultSteps(choice.kind);
     const batchSize = opts.batch ?? DEFAULT_BATCH[choice.kind];
     const every = Math.max(1, Math.floor(steps / 200));
     const tailStart = steps - Math.max(1, Math.round(steps * opts.tailFraction));

@@ -14,7 +14,7 @@ export type EngineName = (typeof ENGINE_NAMES)[number];
  */
 export const trainingSchema = z.strictObject({
   seed: z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1).default(7),
-  /** Training steps; by default 3000 for the reduced form and 6000 max(1, d - 3) for the full form (defaultSteps in src/models/defaults.ts). */
+  /** Training steps; by default 3000 for the reduced form and 6000 for the full form (defaultSteps in src/models/defaults.ts). */
   steps: z.number().int().positive().max(1_000_000, 'must be at most 1,000,000').optional(),
   /** Samples per step; by default 16384 for the reduced form and 8192 for the full form (its holdings see every row). */
   batch: z.number().int().min(16).max(1 << 20, 'must be at most 1,048,576').optional(),
@@ -50,6 +50,8 @@ export const trainingSchema = z.strictObject({
   tailFraction: z.number().gt(0).max(1).default(0.2),
   width: z.number().int().positive().max(1024, 'must be at most 1024').default(64),
   depth: z.number().int().positive().max(16, 'must be at most 16').default(3),
+  /** Width of the holdings networks h; default width, halved for the full form from d = 5 (defaultHoldingsWidth in src/models/defaults.ts). */
+  holdingsWidth: z.number().int().positive().max(1024, 'must be at most 1024').optional(),
   /** Samples for the final evaluation of value and primal (Monte Carlo, independent of training batches). */
   evalSamples: z.number().int().min(1000).max(1 << 24, 'must be at most 16,777,216').default(1 << 18),
   /** Training engine (src/models/engines/registry.ts): the fused WASM kernel by default, TF.js selectable. */

@@ -22,7 +22,7 @@ export interface NeuralDetails {
   /** E_theta[beta_gamma(c - phi)] in price units: what the penalty charges the trained potentials (src/models/evaluate.ts). */
   penalty: number;
   /** The training schedule as resolved for this bound (defaults by formulation and dimension). */
-  training: { steps: number; batch: number; gamma: number };
+  training: { steps: number; batch: number; gamma: number; holdingsWidth: number };
   networks: TrainedDual;
 }
 
@@ -66,7 +66,7 @@ export const neuralSolver: Solver<NeuralDetails> = {
       seconds: t.seconds,
       trace: t.trace,
       averaged: { from: t.steps - t.tail.steps, to: t.steps },
-      details: { potentials: t.value, primalDensity: { value: t.primal, stderr: t.stderr }, tail: t.tail, mass: t.mass, penalty: t.penalty, training: { steps: t.steps, batch: t.batch, gamma: t.networks.gamma }, networks: t.networks },
+      details: { potentials: t.value, primalDensity: { value: t.primal, stderr: t.stderr }, tail: t.tail, mass: t.mass, penalty: t.penalty, training: { steps: t.steps, batch: t.batch, gamma: t.networks.gamma, holdingsWidth: t.networks.specs[t.networks.roles.findIndex((r) => r.kind === 'h')].hidden[0] }, networks: t.networks },
     };
   },
   summary: (r) => [
