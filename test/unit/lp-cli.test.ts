@@ -41,6 +41,15 @@ describe('vmot bounds --method lp', () => {
     const again = JSON.parse(text);
     expect(again.upper.value).toBe(res.upper.value);
     expect(again.upper.seconds).toBe(res.upper.seconds);
+    // --lp-algorithm ipx is another solve (other options), of the same LP: the same value, and the engine says which
+    text = '';
+    await boundsCommand().parseAsync(['examples/gaussian-d2.json', '--method', 'lp', '--atoms', '12', '--lp-algorithm', 'ipx', '--json', '--out', out], { from: 'user' });
+    const ipx = JSON.parse(text);
+    expect(res.upper.engine).toMatch(/column generation/);
+    expect(ipx.upper.engine).toMatch(/ipx/);
+    expect(Math.abs(ipx.upper.value - res.upper.value)).toBeLessThan(1e-8);
+    expect(ipx.upper.details.generated).toBe(ipx.upper.details.columns);
+    expect(res.upper.details.generated).toBeLessThan(res.upper.details.columns);
   });
 
   it('--atoms auto refines to --lp-tol and reports the grids and what stopped it; --lp-tol alone is refused', async () => {
