@@ -116,18 +116,28 @@ async function solveGrid(problem: Problem, side: BoundSide, choice: FormulationC
   const layout = makeLayout(choice.kind, disc.atoms);
   const lp = buildLp(layout, disc.atoms, problem.payoff.value, choice.map === 'antitone');
   const sense = side === 'upper' ? 'maximize' : 'minimize';
-  const run =
+  const notes = [...disc.notes];
+  const ipx = (timeLimit = opts.timeLimit) => runLp(lp, { sense, tolerance: opts.ipmTolerance, timeLimit });
+  let run =
     (opts.algorithm ?? 'columns') === 'ipx'
-      ? await runLp(lp, { sense, tolerance: opts.ipmTolerance, timeLimit: opts.timeLimit })
+      ? await ipx()
       : await runColumns(lp, { sense, timeLimit: opts.timeLimit }, coarser ? refineSupport(coarser.layout, supportOf(coarser.run.colValue), layout) : []);
   if (run.status === 'timeLimit' && opts.timeLimit !== undefined) return undefined;
+  if (run.status !== 'optimal' && opts.algorithm !== 'ipx') {
+    // column generation failed (a simplex error): the interior-point solve of every column is the fallback
+    notes.push(`column generation stopped with status "${run.status}" on the ${n}-atom LP; solved by IPX instead`);
+    const left = opts.timeLimit === undefined ? undefined : opts.timeLimit - (performance.now() - t0) / 1000;
+    if (left !== undefined && left <= 0) return undefined;
+    run = await ipx(left);
+    if (run.status === 'timeLimit' && opts.timeLimit !== undefined) return undefined;
+  }
   if (run.status !== 'optimal')
     throw new VmotError(`HiGHS stopped with status "${run.status}" on the ${n}-atom LP (${lp.numCols} columns)`, side === 'upper' ? 'bounds.upper' : 'bounds.lower');
   // HiGHS' row duals are the potentials of (2.9) for either sense: sum_r y_r b_r is the optimal value
   let value = 0;
   for (let r = 0; r < lp.numRows; r++) value += run.rowDual[r] * lp.rowLower[r];
   const grid = { atoms: n, value, columns: lp.numCols, seconds: (performance.now() - t0) / 1000 };
-  return { lp, layout, atoms: disc.atoms, run, report: disc.report, notes: disc.notes, grid };
+  return { lp, layout, atoms: disc.atoms, run, report: disc.report, notes, grid };
 }
 
 /** Columns of the n-atom LP (full form n^(dT), reduced n^(1 + d(T-1))). */
