@@ -3,6 +3,9 @@ import type { Layout } from './layout.js';
 import type { LpData } from './model.js';
 import type { LpRun, LpRunOptions } from './run.js';
 
+/** Reduced costs are priced to this fraction of the largest cost; the simplex's tolerances are set to it too (HiGHS default 1e-7). */
+const PRICING_TOLERANCE = 1e-10;
+
 /**
  * Delayed column generation (Dantzig-Wolfe 1960, Gilmore-Gomory 1961: [DW60], [GG61]) for the discrete VMOT LP (2.3) / (4.3)
  *   max / min  sum_j c_j pi_j   s.t.  A pi = b,  pi >= 0,
@@ -22,8 +25,7 @@ export async function runColumns(lp: LpData, opts: LpRunOptions, initial: ArrayL
   const { numRows: m, numCols: n } = lp;
   let cmax = 1;
   for (let j = 0; j < n; j++) cmax = Math.max(cmax, Math.abs(lp.colCost[j]));
-  // reduced costs priced to 1e-10 of the largest cost; the simplex's own dual tolerance below that (HiGHS default 1e-7)
-  const tol = (opts.tolerance ?? 1e-10) * cmax;
+  const tol = PRICING_TOLERANCE * cmax;
   let bigM = 1e3 * cmax;
   // the master's columns: 2m artificials (+e_r, -e_r), then the generated paths in the order added
   const artificial = (M: number) => new Float64Array(2 * m).fill(-sign * M);
@@ -56,7 +58,7 @@ export async function runColumns(lp: LpData, opts: LpRunOptions, initial: ArrayL
   try {
     // HiGHS picks the simplex variant per solve: forcing primal simplex at these tolerances stalled on the lognormal
     // basket call's full form (14 s at 10 atoms, against 0.2 s)
-    model.options.set({ output_flag: false, solver: 'simplex', simplex_strategy: 0, presolve: 'off', dual_feasibility_tolerance: 1e-10, primal_feasibility_tolerance: 1e-10 });
+    model.options.set({ output_flag: false, solver: 'simplex', simplex_strategy: 0, presolve: 'off', dual_feasibility_tolerance: PRICING_TOLERANCE, primal_feasibility_tolerance: PRICING_TOLERANCE });
     const start = [...new Set(Array.from(initial))].filter((j) => j >= 0 && j < n);
     if (start.length > 0) {
       for (const j of start) (inMaster[j] = 1), generated.push(j);

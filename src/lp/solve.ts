@@ -102,7 +102,11 @@ interface Solved {
 const DEFAULT_AUTO = { target: 0.005, maxColumns: 400_000, timeLimit: 600 };
 
 /** Columns of the coupling's support: mass above SUPPORT_MASS. */
-const supportOf = (pi: Float64Array) => pi.reduce<number[]>((out, v, j) => (v > SUPPORT_MASS ? (out.push(j), out) : out), []);
+function supportOf(pi: Float64Array): number[] {
+  const keep: number[] = [];
+  for (let j = 0; j < pi.length; j++) if (pi[j] > SUPPORT_MASS) keep.push(j);
+  return keep;
+}
 
 type GridOptions = Pick<LpOptions, 'ipmTolerance' | 'timeLimit' | 'algorithm'>;
 
@@ -182,7 +186,7 @@ export async function solveLp(problem: Problem, side: BoundSide, choice: Formula
         break;
       }
       const left = timeLimit - (performance.now() - t0) / 1000;
-      const s = left > 0 ? await solveGrid(problem, side, choice, n, { ...opts, timeLimit: left }, fine) : undefined;
+      const s = left > 0 ? await solveGrid(problem, side, choice, n, { ipmTolerance: opts.ipmTolerance, algorithm: opts.algorithm, timeLimit: left }, fine) : undefined;
       if (!s) {
         stoppedBy = 'time';
         break;
@@ -255,8 +259,7 @@ function hedgeViolation(lp: LpData, y: Float64Array, side: BoundSide): number {
 }
 
 function support(l: Layout, atoms: Atoms[][], pi: Float64Array, antitone: boolean): LpSolution['coupling'] {
-  const keep: number[] = [];
-  for (let j = 0; j < pi.length; j++) if (pi[j] > SUPPORT_MASS) keep.push(j);
+  const keep = supportOf(pi);
   const w = l.T * l.d;
   const paths = new Float64Array(keep.length * w);
   const idx = new Int32Array(w);
