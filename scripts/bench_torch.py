@@ -1,6 +1,8 @@
-"""PyTorch twin of scripts/bench-engine.ts: the same networks (dense ReLU, 3 hidden layers of 64), the
-same generic VMOT loss (src/models/engine.ts) and Adam; prints one JSON line with training samples/s."""
+"""PyTorch twin of scripts/bench-engine.ts: the same networks (dense ReLU, 3 hidden layers of 64, the holdings of
+--holdings-width), the same generic VMOT loss (src/models/engine.ts) and Adam; prints one JSON line with training
+samples/s."""
 import argparse
+import ctypes
 import json
 import time
 
@@ -25,6 +27,16 @@ def blas():
     return ", ".join(libs) or "none found (torch's own)"
 
 
+def blas_threads():
+    """Threads of the loaded OpenBLAS (its own pool, beside torch's intra-op threads), or None for another BLAS."""
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "libopenblas" in line and line.split()[-1].startswith("/")}
+        return ctypes.CDLL(sorted(libs)[0]).openblas_get_num_threads() if libs else None
+    except (OSError, AttributeError):
+        return None
+
+
 def net(inputs, width, depth):
     layers, d = [], inputs
     for _ in range(depth):
@@ -40,12 +52,13 @@ def main():
     ap.add_argument("--seconds", type=float, default=2.0)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: as installed)")
     ap.add_argument("--gamma", type=float, default=1000.0)
+    ap.add_argument("--holdings-width", type=int, default=64, help="width of the holdings networks (weight 0)")
     a = ap.parse_args()
     if a.threads:
         torch.set_num_threads(a.threads)
     torch.manual_seed(7)
     ins, w = specs(a.form)
-    nets = [net(i, 64, 3) for i in ins]
+    nets = [net(i, 64 if wk else a.holdings_width, 3) for i, wk in zip(ins, w)]
     params = [p for n in nets for p in n.parameters()]
     opt = torch.optim.Adam(params, lr=1e-4, betas=(0.9, 0.999), eps=1e-8)
     B = a.batch
@@ -69,7 +82,7 @@ def main():
         step()
         steps += 1
     dt = time.perf_counter() - t0
-    print(json.dumps({"samples_per_s": steps * B / dt, "threads": torch.get_num_threads(), "torch": torch.__version__, "blas": blas()}))
+    print(json.dumps({"samples_per_s": steps * B / dt, "threads": torch.get_num_threads(), "torch": torch.__version__, "blas": blas(), "blas_threads": blas_threads()}))
 
 
 if __name__ == "__main__":
