@@ -143,6 +143,12 @@ describe('checks of a bound against the transport bounds of the last date', () =
     expect(transport(1.47, 0.01).ok).toBe(true);
     expect(transport(1.47, 0.01).warning).toBeUndefined();
     expect(transport(hi + 0.1, 0.01).ok).toBe(false);
+    // a bound that failed its own convergence test (full form at d = 7 and 10: mass 0.27 / 0.38) fails the converged check,
+    // and its error bar no longer widens the transport check: hi + 0.01 is then outside [-1.48, 1.48]
+    const stuck = checkBound(p, { ...bound(hi + 0.01, 0.05), converged: false }, ref);
+    expect(stuck.find((c) => c.name === 'converged')).toMatchObject({ ok: false, message: 'the neural solver did not converge (its own test); its value and error bar mean nothing' });
+    expect(stuck.find((c) => c.name === 'transport')!.ok).toBe(false);
+    expect(checkBound(p, bound(hi + 0.01, 0.05), ref).every((c) => c.ok)).toBe(true);
     // an LP above the continuous bound but inside its own atoms' transport bounds: no warning; above those: a warning naming them
     const lp = (value: number, own: number) => checkBound(p, { ...bound(value, 1e-3), solver: 'lp', transport: { comonotone: own, antitone: -own } }, ref).find((c) => c.name === 'transport')!;
     expect(lp(hi + 1e-4, hi + 2e-4).warning).toBeUndefined();
