@@ -40,7 +40,7 @@ const full = (d: number) => ({
   holdingsWidth: defaultHoldingsWidth('full', d, WIDTH),
 });
 const FORMS: Record<string, { inputs: number[]; weights: number[]; holdingsWidth: number }> = {
-  reduced: { inputs: [1, 1, 1, 1, 1], weights: [1, 1, 1, 0, 0], holdingsWidth: WIDTH },
+  reduced: { inputs: [1, 1, 1, 1, 1], weights: [1, 1, 1, 0, 0], holdingsWidth: defaultHoldingsWidth('reduced', 2, WIDTH) },
   full: full(2),
   'full-d5': full(5),
   'full-d10': full(10),
@@ -89,7 +89,7 @@ function torchPython(): string | undefined {
 /** PyTorch with its threads as installed (threads 0) or set; the BLAS it loaded and its threads go with every ratio. */
 function measureTorch(py: string, form: string, B: number, threads: number): { rate: number; label: string } {
   const script = fileURLToPath(new URL('./bench_torch.py', import.meta.url));
-  // torch's own threads beside OpenBLAS's pool (2 threads as installed here) oversubscribe 2 cores (3x slower at 2 + 2): with 2 torch threads BLAS gets 1
+  // torch's own threads beside OpenBLAS's pool (2 threads as installed here) oversubscribe 2 cores (3.5x slower at 2 + 2, d = 10): with 2 torch threads BLAS gets 1
   const env = threads > 1 ? { ...process.env, OPENBLAS_NUM_THREADS: '1' } : process.env;
   const r = spawnSync(py, [script, '--form', form, '--batch', String(B), '--seconds', String(seconds), '--gamma', String(GAMMA), '--threads', String(threads), '--holdings-width', String(FORMS[form].holdingsWidth)], { encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`bench_torch.py failed: ${r.stderr}`);

@@ -17,22 +17,25 @@ def specs(form):
     return [1] * (2 * d) + [d] * d, [1.0] * (2 * d) + [0.0] * d
 
 
+def loaded(part):
+    """Paths of the shared libraries this process has mapped whose path contains `part` (from /proc/self/maps)."""
+    with open("/proc/self/maps") as f:
+        return sorted({line.split()[-1] for line in f if part in line.lower() and line.split()[-1].startswith("/")})
+
+
 def blas():
-    """The BLAS library torch loaded (from this process's memory map): OpenBLAS (pthread or serial) or reference BLAS."""
+    """The BLAS library torch loaded: OpenBLAS (pthread or serial) or reference BLAS."""
     try:
-        with open("/proc/self/maps") as f:
-            libs = sorted({line.split()[-1] for line in f if "blas" in line.lower() and line.split()[-1].startswith("/")})
+        return ", ".join(loaded("blas")) or "none found (torch's own)"
     except OSError:
         return "unknown"
-    return ", ".join(libs) or "none found (torch's own)"
 
 
 def blas_threads():
     """Threads of the loaded OpenBLAS (its own pool, beside torch's intra-op threads), or None for another BLAS."""
     try:
-        with open("/proc/self/maps") as f:
-            libs = {line.split()[-1] for line in f if "libopenblas" in line and line.split()[-1].startswith("/")}
-        return ctypes.CDLL(sorted(libs)[0]).openblas_get_num_threads() if libs else None
+        libs = loaded("libopenblas")
+        return ctypes.CDLL(libs[0]).openblas_get_num_threads() if libs else None
     except (OSError, AttributeError):
         return None
 
