@@ -33,7 +33,7 @@ async function cli(file: string, T: number, strikes: number[]): Promise<{ millis
 }
 
 console.log(`machine load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-console.log('params              T     warm ms (median of 9, min)  steps nodes  u_max  held  IV error: estimated  vs reference   cold process: ms  wall ms');
+console.log('params                T     warm ms (median of 9, min)  steps nodes  u_max  held  IV error: estimated  vs reference   cold process: ms  wall ms');
 for (const [file, T] of CASES) {
   const input = loadSmileParams(file);
   const F = input.spot * Math.exp((input.rate - input.dividend) * T);
@@ -52,7 +52,7 @@ for (const [file, T] of CASES) {
   const wall = p.status === 0 ? `${JSON.parse(p.stdout).milliseconds.toFixed(0).padStart(6)}  ${(performance.now() - t0).toFixed(0).padStart(6)}` : `failed (${p.stderr.trim()})`;
   const name = file.replace('examples/', '').replace('.json', '');
   console.log(
-    `${name.padEnd(20)}${String(T).padEnd(6)}${ms[4].toFixed(1).padStart(8)} ${ms[0].toFixed(1).padStart(8)}          ${String(last.plan.steps).padStart(6)} ${String(last.plan.nodes).padStart(5)} ${last.plan.uMax.toFixed(1).padStart(6)}  ${String(last.held).padStart(4)}    ${last.ivError.toExponential(2).padStart(9)}        ${err.toExponential(2).padStart(9)}      ${wall}`,
+    `${name.padEnd(22)}${String(T).padEnd(6)}${ms[4].toFixed(1).padStart(8)} ${ms[0].toFixed(1).padStart(8)}          ${String(last.plan.steps).padStart(6)} ${String(last.plan.nodes).padStart(5)} ${last.plan.uMax.toFixed(1).padStart(6)}  ${String(last.held).padStart(4)}    ${last.ivError.toExponential(2).padStart(9)}        ${err.toExponential(2).padStart(9)}      ${wall}`,
   );
 }
 console.log(`machine load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);

@@ -54,7 +54,7 @@ export function smileCommand(): Command {
       if (o.json) return void process.stdout.write(`${JSON.stringify({ ...smile, milliseconds: ms })}\n`);
       const p = smile.plan;
       const lines = [
-        `rough Heston, T = ${o.maturity}, forward ${smile.forward.toPrecision(8)}; Fourier: u_max ${p.uMax.toPrecision(4)}, ${p.nodes} nodes, ${p.steps} Adams steps (Richardson); error estimates: price ${smile.priceError.toExponential(1)}, implied vol ${smile.ivError.toExponential(1)} (${'ivTol' in smile.target ? `target ${smile.target.ivTol} at ${smile.held} of ${smile.rows.length} strikes; the others' vega is below 1% of the at-the-money vega` : `price target ${smile.target.tol}`}); ${ms.toFixed(0)} ms`,
+        `rough Heston, T = ${o.maturity}, forward ${smile.forward.toPrecision(8)}; Fourier: u_max ${p.uMax.toPrecision(4)}, ${p.nodes} nodes, ${p.steps} Riccati steps (graded mesh, Richardson); error estimates: price ${smile.priceError.toExponential(1)}, implied vol ${smile.ivError.toExponential(1)} (${'ivTol' in smile.target ? `target ${smile.target.ivTol} at ${smile.held} of ${smile.rows.length} strikes; the others' vega is below 1% of the at-the-money vega` : `price target ${smile.target.tol}`}); ${ms.toFixed(0)} ms`,
         `${'strike'.padStart(10)} ${'call'.padStart(12)} ${'put'.padStart(12)} ${'impl.vol'.padStart(10)}`,
         ...smile.rows.map((r) => `${r.strike.toFixed(4).padStart(10)} ${r.call.toFixed(6).padStart(12)} ${r.put.toFixed(6).padStart(12)} ${(Number.isFinite(r.impliedVol) ? r.impliedVol.toFixed(6) : 'n/a').padStart(10)}`),
       ];

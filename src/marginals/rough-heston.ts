@@ -22,7 +22,7 @@ export interface RoughHestonMarginalOptions {
 export type EarlierCalls = { T: number; call: (k: number) => number }[];
 
 export interface RoughHestonMarginal extends Marginal {
-  /** Price error estimate, Adams steps, truncation, nodes, and the largest convexity/ordering repair applied. */
+  /** Price error estimate, Riccati steps, truncation, nodes, and the largest convexity/ordering repair applied. */
   diagnostics: { priceError: number; steps: number; uMax: number; nodes: number; repair: number };
 }
 

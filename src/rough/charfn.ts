@@ -1,4 +1,4 @@
-import { correctorWeights, solveFractionalRiccati } from './adams.js';
+import { linearPieceWeights, solveFractionalRiccati } from './adams.js';
 import type { RoughHeston } from './params.js';
 
 /** Complex arguments w (struct of arrays). */
@@ -13,7 +13,7 @@ export interface ComplexArray {
  *   D^alpha psi = F(w, psi) = (w^2 - w)/2 + (rho nu w - kappa) psi + nu^2/2 psi^2,  psi(0) = 0,
  *   (v0, theta):  log E = v0 int_0^T F(w, psi) ds + kappa theta int_0^T psi ds,
  *   curve xi0:    log E = int_0^T (F(w, psi(s)) + kappa psi(s)) xi0(T - s) ds.
- * The characteristic function at u is w = i u. `n` Adams steps.
+ * The characteristic function at u is w = i u. `n` steps of the graded mesh (adams.ts).
  */
 export function logMgf(model: RoughHeston, T: number, w: ComplexArray, n: number): ComplexArray {
   const m = w.re.length;
@@ -32,28 +32,32 @@ export function logMgf(model: RoughHeston, T: number, w: ComplexArray, n: number
   }
   const sol = solveFractionalRiccati({ m, c0re, c0im, c1re, c1im, c2: 0.5 * nu * nu }, model.alpha, T, n);
   const out = { re: new Float64Array(m), im: new Float64Array(m) };
-  const v = model.variance;
-  if (v.kind === 'curve' && v.flat === undefined) {
-    // trapezoid in s on the Adams grid
-    for (let k = 0; k <= n; k++) {
-      const wt = (k === 0 || k === n ? 0.5 : 1) * sol.dt * v.xi0(T - k * sol.dt);
-      const off = k * m;
-      for (let j = 0; j < m; j++) {
-        out.re[j] += wt * (sol.fRe[off + j] + kappa * sol.psiRe[off + j]);
-        out.im[j] += wt * (sol.fIm[off + j] + kappa * sol.psiIm[off + j]);
-      }
-    }
-    return out;
+  const { t } = sol;
+  // trapezoid weights on the mesh
+  const trap = new Float64Array(n + 1);
+  for (let k = 0; k < n; k++) {
+    trap[k] += (t[k + 1] - t[k]) / 2;
+    trap[k + 1] += (t[k + 1] - t[k]) / 2;
   }
-  // int F = I^1 F (trapezoid), int psi = I^(alpha+1) F: both exact for the piecewise-linear F the corrector assumes
-  const wPsi = correctorWeights(model.alpha + 1, n - 1, sol.dt);
-  const [cF, cPsi] = v.kind === 'v0' ? [v.v0, kappa * v.theta] : [v.flat!, kappa * v.flat!];
+  const v = model.variance;
+  // curve: (F + kappa psi)(s) xi0(T - s) by the trapezoid; (v0, theta): int F = I^1 F (trapezoid) and
+  // int psi = I^(alpha+1) F, both exact for the piecewise-linear F the scheme assumes
+  const curve = v.kind === 'curve' && v.flat === undefined;
+  const [cF, cPsi] = v.kind === 'v0' ? [v.v0, kappa * v.theta] : [v.flat ?? 0, kappa * (v.flat ?? 0)];
+  const wF = curve ? Float64Array.from(trap, (w, k) => w * v.xi0(T - t[k])) : trap.map((w) => cF * w);
+  const wPsi = curve ? wF.map((w) => kappa * w) : new Float64Array(n + 1);
+  if (!curve) {
+    for (let k = 0; k < n; k++) {
+      const [wl, wr] = linearPieceWeights(model.alpha + 1, T - t[k + 1], T - t[k]);
+      wF[k] += cPsi * wl;
+      wF[k + 1] += cPsi * wr;
+    }
+  }
   for (let k = 0; k <= n; k++) {
-    const wt = cF * (k === 0 || k === n ? 0.5 : 1) * sol.dt + cPsi * wPsi[k];
     const off = k * m;
     for (let j = 0; j < m; j++) {
-      out.re[j] += wt * sol.fRe[off + j];
-      out.im[j] += wt * sol.fIm[off + j];
+      out.re[j] += wF[k] * sol.fRe[off + j] + wPsi[k] * sol.psiRe[off + j];
+      out.im[j] += wF[k] * sol.fIm[off + j] + wPsi[k] * sol.psiIm[off + j];
     }
   }
   return out;

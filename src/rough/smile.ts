@@ -66,7 +66,7 @@ const vega = (F: number, K: number, T: number, sigma: number) => F * Math.sqrt(T
 /**
  * Discounted call and put prices (Lewis, fourier.ts) and Black-Scholes implied volatilities at one maturity. The
  * accuracy is asked in implied-volatility terms (ivTol, default IV_TOL): each strike's price tolerance is ivTol times
- * its vega at its current implied volatility (at least VEGA_FLOOR of the at-the-money vega), so the Adams steps stop
+ * its vega at its current implied volatility (at least VEGA_FLOOR of the at-the-money vega), so the Riccati steps stop
  * where the smile is accurate, not where the deep wings' prices are; `tol` asks a price accuracy instead. `ivError`
  * is the largest implied-vol error estimate of the strikes held to ivTol; each row has its own.
  */

@@ -16,7 +16,7 @@ const gammaFn = (x: number) => gamma(x);
 const standard = normalize({ parametrization: 'standard', H: 0.1, nu: 0.4, rho: -0.7, kappa: 0.3, theta: 0.04, v0: 0.04 });
 
 describe('rough Heston Fourier pricing', () => {
-  it('matches the QuantLib reference prices within 5e-4 at T = 0.25, 1, 2', () => {
+  it('matches the QuantLib reference prices within the 2e-4 asked at T = 0.25, 1, 2', () => {
     const input = loadSmileParams('examples/rough-heston-quantlib.json');
     expect(input.spot).toBe(ref.params.S0);
     for (const T of ['0.25', '1', '2']) {
@@ -24,8 +24,8 @@ describe('rough Heston Fourier pricing', () => {
       const smile = computeSmile(input, Number(T), strikes, { tol: 2e-4 });
       smile.rows.forEach((r) => {
         const want = ref.calls[T][String(r.strike)];
-        console.log(`T=${T} K=${r.strike}: ${r.call.toFixed(6)} vs QuantLib ${want} (diff ${(r.call - want).toExponential(2)}; ${smile.plan.steps} Adams steps, u_max ${smile.plan.uMax.toFixed(1)})`);
-        expect(Math.abs(r.call - want)).toBeLessThan(5e-4);
+        console.log(`T=${T} K=${r.strike}: ${r.call.toFixed(6)} vs QuantLib ${want} (diff ${(r.call - want).toExponential(2)}; ${smile.plan.steps} steps, u_max ${smile.plan.uMax.toFixed(1)})`);
+        expect(Math.abs(r.call - want)).toBeLessThan(2e-4);
       });
     }
   });
@@ -90,34 +90,40 @@ describe('rough Heston Fourier pricing', () => {
     expect(Math.abs(L.re[1])).toBeLessThan(1e-12);
   });
 
-  it('the sum-of-exponentials history gives the direct Adams sums to 1e-7 relative, and the kernel to 1e-10', () => {
-    for (const alpha of [0.55, 0.6, 0.8, 0.95]) {
-      const soe = fractionalKernelSoe(alpha, 16 / 3000, 2);
+  it('the graded-mesh Riccati solver converges as n^-2 to the exact solution of the linear equation (Mittag-Leffler), and its kernel sum of exponentials holds to 1e-10', () => {
+    // D^alpha psi = c0 + c1 psi, psi(0) = 0 has psi(t) = c0 t^alpha E_{alpha,alpha+1}(c1 t^alpha) (Mittag-Leffler series)
+    const exact = (alpha: number, c0: number, c1re: number, c1im: number) => {
+      let [pr, pi, sr, si] = [1, 0, 0, 0];
+      for (let k = 0; k < 160; k++) {
+        const g = gammaFn(alpha * k + alpha + 1);
+        sr += pr / g;
+        si += pi / g;
+        [pr, pi] = [pr * c1re - pi * c1im, pr * c1im + pi * c1re];
+      }
+      return { re: c0 * sr, im: c0 * si };
+    };
+    for (const alpha of [0.55, 0.6, 0.8, 0.95, 1]) {
+      const soe = fractionalKernelSoe(alpha, 1e-6, 2);
       // an independent check of the kernel at points the construction did not measure
-      for (const t of [0.00537, 0.0213, 0.377, 1.234, 1.999]) {
+      for (const t of [1.3e-6, 0.00537, 0.0213, 0.377, 1.234, 1.999]) {
         const s = soe.c.reduce((a, c, j) => a + c * Math.exp(-soe.x[j] * t), 0);
         expect(Math.abs(s / (t ** (alpha - 1) / gammaFn(alpha)) - 1)).toBeLessThan(1e-10);
       }
-      const m = 6;
-      const batch = () => {
-        const b = { m, c0re: new Float64Array(m), c0im: new Float64Array(m), c1re: new Float64Array(m), c1im: new Float64Array(m), c2: 0.08 };
-        for (let j = 0; j < m; j++) {
-          const u = 1 + 6 * j;
-          b.c0re[j] = -0.5 * (u * u + 0.25);
-          b.c1re[j] = -0.3 - 0.14;
-          b.c1im[j] = -0.28 * u;
-        }
-        return b;
-      };
-      const exact = solveFractionalRiccati(batch(), alpha, 2, 3000, 'exact');
-      const fast = solveFractionalRiccati(batch(), alpha, 2, 3000, 'fast');
-      let err = 0;
-      let scale = 0;
-      for (let i = 0; i < exact.psiRe.length; i++) {
-        err = Math.max(err, Math.hypot(exact.psiRe[i] - fast.psiRe[i], exact.psiIm[i] - fast.psiIm[i]));
-        scale = Math.max(scale, Math.hypot(exact.psiRe[i], exact.psiIm[i]));
-      }
-      expect(err / scale).toBeLessThan(1e-7);
+      const us = [1, 4, 10];
+      const m = us.length;
+      const batch = { m, c0re: Float64Array.from(us, (u) => -0.5 * (u * u + 0.25)), c0im: new Float64Array(m), c1re: new Float64Array(m).fill(-0.44), c1im: Float64Array.from(us, (u) => -0.28 * u), c2: 0 };
+      const errors = [100, 200].map((n) => {
+        const sol = solveFractionalRiccati(batch, alpha, 1, n);
+        return us.map((_, j) => {
+          const e = exact(alpha, batch.c0re[j], batch.c1re[j], batch.c1im[j]);
+          return Math.hypot(sol.psiRe[n * m + j] - e.re, sol.psiIm[n * m + j] - e.im) / Math.hypot(e.re, e.im);
+        });
+      });
+      us.forEach((_, j) => {
+        expect(errors[1][j]).toBeLessThan(1e-4);
+        expect(errors[0][j] / errors[1][j]).toBeGreaterThan(3.5);
+        expect(errors[0][j] / errors[1][j]).toBeLessThan(4.5);
+      });
     }
   });
 
@@ -148,9 +154,8 @@ describe('rough Heston Fourier pricing', () => {
     expect(impliedVol(100, 90, 1, 100.5)).toBeNaN();
   });
 
-  it('reports non-convergence and non-finite characteristic functions instead of returning numbers', () => {
+  it('reports non-convergence instead of returning numbers', () => {
     expect(() => forwardCalls(standard, 1, 100, [100], { tol: 1e-13, maxSteps: 400 })).toThrow(/did not converge/);
-    expect(() => forwardCalls(standard, 1, 100, [100], { tol: 1e-3, uMax: 2000, steps: 16, maxSteps: 64 })).toThrow(/not finite/);
     expect(() => forwardCalls(standard, 1, 100, [100, -5], { tol: 1e-3 })).toThrow(VmotError);
   });
 
