@@ -86,7 +86,9 @@ export function computeSmile(input: SmileInput, maturity: number, strikes: numbe
       return Number.isFinite(iv) ? vega(forward, K, maturity, iv) : 0;
     });
   const priceTols = (calls: Float64Array) => vegas(calls).map((v) => ivTol * Math.max(floor, v));
-  const truncTol = opts.tol ?? ivTol * Math.max(floor, Math.min(...strikes.map((K) => vega(forward, K, maturity, level))));
+  // the truncation's tail at ivTol times the floor: every held strike's vega is at least the floor, so the tail costs
+  // each at most ivTol / 2 in implied vol (a vega from the model's level instead underestimated a skewed wing's)
+  const truncTol = opts.tol ?? ivTol * floor;
   const { calls, plan, error, errors } = forwardCalls(input.model, maturity, forward, strikes, { tol: truncTol, steps: opts.steps, valueTol: opts.tol === undefined ? priceTols : undefined });
   const v = vegas(calls);
   const rows = strikes.map((K, i) => ({
