@@ -36,11 +36,11 @@ export interface AdamsResult {
 }
 
 /** Mesh grading t_k = T (k/n)^GRADING: 2 gave the smallest errors at a given n among 1..4 (H = 0.1, T = 0.25, u up to 160). */
-export const GRADING = 2;
+const GRADING = 2;
 /** Relative accuracy of the kernel's sum of exponentials: far below the scheme's own error. */
 const SOE_TOL = 1e-8;
 
-export function gradedMesh(T: number, n: number): Float64Array {
+function gradedMesh(T: number, n: number): Float64Array {
   return Float64Array.from({ length: n + 1 }, (_, k) => T * (k / n) ** GRADING);
 }
 
