@@ -3,7 +3,8 @@
  * 16384, for the networks of the reduced d=2 dual and of the full dual at d = 2, 5 and 10 as the solver builds them by
  * default (3 hidden ReLU layers of 64; the full form has 2d scalar statics and d holdings of d inputs, whose width is
  * halved from d = 5: defaultHoldingsWidth), and of scripts/bench_torch.py (same networks, loss and optimizer) when a
- * python3 with torch is found, with the BLAS it loaded and its threads.
+ * python3 with torch is found, with the BLAS it loaded and its threads. It then prints each row in nominal GFLOP/s
+ * (trainFlops) beside two ceilings: the wasm kernel's GEMM on one thread, and torch.mm of large matrices.
  * Engines are measured interleaved, `--reps` times each; the medians are printed.
  * With --grid G the scalar inputs are normal scores of G equally spaced quantile levels (as when a
  * formulation samples levels on a grid): the wasm engine then groups equal inputs (exact), the others
@@ -17,6 +18,7 @@ import { Rng } from '../src/core/random.js';
 import { stdNormalQuantile } from '../src/math/normal.js';
 import type { Engine, LossBatch, NetSpec } from '../src/models/engines/contract.js';
 import { createEngine } from '../src/models/engines/registry.js';
+import { compileKernel, instantiateKernel } from '../src/models/engines/wasm/kernels.js';
 import { initWeights } from '../src/models/engines/weights.js';
 import { defaultHoldingsWidth } from '../src/models/defaults.js';
 import { ENGINE_NAMES, type EngineName } from '../src/problem/training.js';
@@ -47,6 +49,42 @@ const FORMS: Record<string, { inputs: number[]; weights: number[]; holdingsWidth
 };
 const BATCHES = [1000, 16384];
 
+/** Hidden widths of a form's networks, in the order of `inputs`: statics WIDTH, holdings (weight 0) holdingsWidth. */
+const hiddenOf = (form: string) => FORMS[form].weights.map((w) => Array(3).fill(w ? WIDTH : FORMS[form].holdingsWidth) as number[]);
+
+/**
+ * Nominal floating-point operations of one training sample, as a dense implementation does them: per layer the forward
+ * product, the product to the weights' gradient and, except at the first layer (its inputs need no gradient), the one
+ * to the inputs' gradient, 2 flops per multiply-add. Adam and the elementwise work are left out.
+ */
+function trainFlops(form: string): number {
+  const hidden = hiddenOf(form);
+  return FORMS[form].inputs.reduce((sum, inputs, k) => {
+    const sizes = [inputs, ...hidden[k], 1];
+    const macs = sizes.slice(1).map((out, l) => sizes[l] * out);
+    return sum + 2 * (3 * macs.reduce((a, m) => a + m, 0) - macs[0]);
+  }, 0);
+}
+
+/**
+ * The wasm kernel's own ceiling: GFLOP/s of its best flavour's GEMM on one thread, for a 256 x 64 by 64 x 64 product with
+ * bias and ReLU (the shape of a chunk through a hidden layer of 64), held in cache and repeated for `seconds`.
+ */
+function kernelCeiling(): { kind: string; gflops: number } {
+  const { kind, module } = compileKernel();
+  const memory = new WebAssembly.Memory({ initial: 8, maximum: 16384, shared: true });
+  const kern = instantiateKernel(module, memory);
+  const [rows, k, n] = [256, 64, 64];
+  const a = 1024, b = a + rows * k * 4, c = b + k * n * 4, bias = c + rows * n * 4;
+  const f32 = new Float32Array(memory.buffer);
+  const rng = new Rng('bench/ceiling');
+  for (let i = a / 4; i < bias / 4 + n; i++) f32[i] = rng.normal();
+  let calls = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000) for (let r = 0; r < 100; r++, calls++) kern.gemm(rows, k, n, a, k, 1, b, c, bias, 0, 1);
+  return { kind, gflops: (calls * 2 * rows * k * n) / ((performance.now() - t0) / 1000) / 1e9 };
+}
+
 function syntheticBatch(form: string, B: number, rng: Rng): LossBatch {
   const f = FORMS[form];
   const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
@@ -57,7 +95,8 @@ function syntheticBatch(form: string, B: number, rng: Rng): LossBatch {
 
 async function measureEngine(name: EngineName, form: string, B: number): Promise<{ rate: number; label: string }> {
   const f = FORMS[form];
-  const specs: NetSpec[] = f.inputs.map((inputs, k) => ({ inputs, hidden: Array(3).fill(f.weights[k] ? WIDTH : f.holdingsWidth) }));
+  const hidden = hiddenOf(form);
+  const specs: NetSpec[] = f.inputs.map((inputs, k) => ({ inputs, hidden: hidden[k] }));
   const rng = new Rng(`bench/${form}/${B}`);
   const engine: Engine = await createEngine(name, {
     specs,
@@ -95,11 +134,13 @@ function measureTorch(py: string, form: string, B: number, threads: number): { r
   if (r.status !== 0) throw new Error(`bench_torch.py failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
   torchSetup = `PyTorch ${out.torch}, BLAS ${out.blas}`;
+  torchBlas = `torch.mm of 1024 x 1024 float32 matrices runs ${out.sgemm_gflops.toFixed(1)} GFLOP/s with ${out.threads} torch thread${out.threads > 1 ? 's' : ''}${out.blas_threads === null ? '' : ` and BLAS ${out.blas_threads}`}`;
   const blasThreads = out.blas_threads === null ? '' : `, BLAS ${out.blas_threads}`;
   return { rate: out.samples_per_s, label: `pytorch-${out.torch} ${out.threads} thread${out.threads > 1 ? 's' : ''}${blasThreads}${threads ? '' : ' (as installed)'}` };
 }
 
 let torchSetup = '';
+let torchBlas = '';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -126,6 +167,11 @@ console.log(`node ${process.version}, ${availableParallelism()} cores, load aver
 console.log(`training samples/s, median of ${reps} interleaved runs of ${seconds} s each`);
 console.log(`${'engine'.padEnd(52)}${cols.map((c) => `${c.form} b=${c.B}`.padStart(18)).join('')}`);
 for (const row of rows) console.log(`${labels.get(row)!.padEnd(52)}${cols.map((c) => fmt(median(rates.get(`${row}|${c.form}|${c.B}`)!)).padStart(18)).join('')}`);
+console.log(`nominal GFLOP/s${grid > 0 ? " (with --grid the wasm engine does less work than this count: it evaluates each distinct input once)" : ""} (samples/s x ${Object.keys(FORMS).map((form) => `${form} ${(trainFlops(form) / 1e6).toFixed(3)}`).join(', ')} MFLOP per sample; see trainFlops)`);
+for (const row of rows) console.log(`${labels.get(row)!.padEnd(52)}${cols.map((c) => ((median(rates.get(`${row}|${c.form}|${c.B}`)!) * trainFlops(c.form)) / 1e9).toFixed(1).padStart(18)).join('')}`);
+const ceiling = kernelCeiling();
+console.log(`ceiling: the ${ceiling.kind} kernel's GEMM (256 x 64 by 64 x 64, in cache) runs ${ceiling.gflops.toFixed(1)} GFLOP/s on 1 thread, at most ${(availableParallelism() * ceiling.gflops).toFixed(1)} on ${availableParallelism()}`);
+if (py) console.log(`peer's BLAS ceiling: ${torchBlas}`);
 if (py) console.log(`peer: ${torchSetup}; each ratio against the faster of its runs as installed and with 2 torch threads (named)`);
 const best = (c: { form: string; B: number }) => (['pytorch', 'pytorch-2'] as const).reduce((a, b) => (median(rates.get(`${b}|${c.form}|${c.B}`)!) > median(rates.get(`${a}|${c.form}|${c.B}`)!) ? b : a));
 if (py)

@@ -40,6 +40,17 @@ def blas_threads():
         return None
 
 
+def sgemm_gflops(seconds):
+    """The BLAS ceiling as torch runs it: GFLOP/s of repeated 1024 x 1024 float32 products."""
+    a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
+    torch.mm(a, b)
+    calls, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        torch.mm(a, b)
+        calls += 1
+    return calls * 2 * 1024**3 / (time.perf_counter() - t0) / 1e9
+
+
 def net(inputs, width, depth):
     layers, d = [], inputs
     for _ in range(depth):
@@ -85,7 +96,7 @@ def main():
         step()
         steps += 1
     dt = time.perf_counter() - t0
-    print(json.dumps({"samples_per_s": steps * B / dt, "threads": torch.get_num_threads(), "torch": torch.__version__, "blas": blas(), "blas_threads": blas_threads()}))
+    print(json.dumps({"samples_per_s": steps * B / dt, "sgemm_gflops": sgemm_gflops(min(a.seconds, 1.0)), "threads": torch.get_num_threads(), "torch": torch.__version__, "blas": blas(), "blas_threads": blas_threads()}))
 
 
 if __name__ == "__main__":
