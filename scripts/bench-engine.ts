@@ -4,12 +4,13 @@
  * default (3 hidden ReLU layers of 64; the full form has 2d scalar statics and d holdings of d inputs, whose width is
  * halved from d = 5: defaultHoldingsWidth), and of scripts/bench_torch.py (same networks, loss and optimizer) when a
  * python3 with torch is found, with the BLAS it loaded and its threads. It then prints each row in nominal GFLOP/s
- * (trainFlops) beside two ceilings: the wasm kernel's GEMM on one thread, and torch.mm of large matrices.
+ * (trainFlops) beside the ceilings: the GEMM of the engine's kernels (native when built, relaxed-SIMD WebAssembly) on one
+ * thread, and torch.mm of large matrices.
  * Engines are measured interleaved, `--reps` times each; the medians are printed.
  * With --grid G the scalar inputs are normal scores of G equally spaced quantile levels (as when a
  * formulation samples levels on a grid): the wasm engine then groups equal inputs (exact), the others
  * do not; PyTorch rows are skipped there.
- * Usage: npx tsx scripts/bench-engine.ts [--reps 3] [--seconds 2] [--engines wasm,wasm-simd,tfjs] [--grid G]
+ * Usage: npx tsx scripts/bench-engine.ts [--reps 3] [--seconds 2] [--engines wasm,wasm-relaxed-simd,wasm-simd,tfjs] [--grid G]
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
@@ -18,7 +19,7 @@ import { Rng } from '../src/core/random.js';
 import { stdNormalQuantile } from '../src/math/normal.js';
 import type { Engine, LossBatch, NetSpec } from '../src/models/engines/contract.js';
 import { createEngine } from '../src/models/engines/registry.js';
-import { compileKernel, instantiateKernel } from '../src/models/engines/wasm/kernels.js';
+import { compileKernel, instantiateKernel, type KernelKind } from '../src/models/engines/wasm/kernels.js';
 import { initWeights } from '../src/models/engines/weights.js';
 import { defaultHoldingsWidth } from '../src/models/defaults.js';
 import { ENGINE_NAMES, type EngineName } from '../src/problem/training.js';
@@ -29,7 +30,7 @@ const arg = (name: string, def: string) => {
 };
 const reps = Number(arg('reps', '3'));
 const seconds = Number(arg('seconds', '2'));
-const engines = arg('engines', 'wasm,wasm-simd,tfjs').split(',') as EngineName[];
+const engines = arg('engines', 'wasm,wasm-relaxed-simd,wasm-simd,tfjs').split(',') as EngineName[];
 const grid = Number(arg('grid', '0'));
 for (const e of engines) if (!ENGINE_NAMES.includes(e)) throw new Error(`--engines: unknown engine ${e} (known: ${ENGINE_NAMES.join(', ')})`);
 const GAMMA = 1000;
@@ -67,13 +68,14 @@ function trainFlops(form: string): number {
 }
 
 /**
- * The wasm kernel's own ceiling: GFLOP/s of its best flavour's GEMM on one thread, for a 256 x 64 by 64 x 64 product with
- * bias and ReLU (the shape of a chunk through a hidden layer of 64), held in cache and repeated for `seconds`.
+ * A kernel flavour's own ceiling: GFLOP/s of its GEMM on one thread, for a 256 x 64 by 64 x 64 product with bias and
+ * ReLU (the shape of a chunk through a hidden layer of 64), held in cache and repeated for `seconds`.
  */
-function kernelCeiling(): { kind: string; gflops: number } {
-  const { kind, module } = compileKernel();
+function kernelCeiling(max: KernelKind): { kind: string; gflops: number } {
+  const source = compileKernel(max);
+  const kind = source.kind;
   const memory = new WebAssembly.Memory({ initial: 8, maximum: 16384, shared: true });
-  const kern = instantiateKernel(module, memory);
+  const kern = instantiateKernel(source, memory);
   const [rows, k, n] = [256, 64, 64];
   const a = 1024, b = a + rows * k * 4, c = b + k * n * 4, bias = c + rows * n * 4;
   const f32 = new Float32Array(memory.buffer);
@@ -169,8 +171,8 @@ console.log(`${'engine'.padEnd(52)}${cols.map((c) => `${c.form} b=${c.B}`.padSta
 for (const row of rows) console.log(`${labels.get(row)!.padEnd(52)}${cols.map((c) => fmt(median(rates.get(`${row}|${c.form}|${c.B}`)!)).padStart(18)).join('')}`);
 console.log(`nominal GFLOP/s${grid > 0 ? " (with --grid the wasm engine does less work than this count: it evaluates each distinct input once)" : ""} (samples/s x ${Object.keys(FORMS).map((form) => `${form} ${(trainFlops(form) / 1e6).toFixed(3)}`).join(', ')} MFLOP per sample; see trainFlops)`);
 for (const row of rows) console.log(`${labels.get(row)!.padEnd(52)}${cols.map((c) => ((median(rates.get(`${row}|${c.form}|${c.B}`)!) * trainFlops(c.form)) / 1e9).toFixed(1).padStart(18)).join('')}`);
-const ceiling = kernelCeiling();
-console.log(`ceiling: the ${ceiling.kind} kernel's GEMM (256 x 64 by 64 x 64, in cache) runs ${ceiling.gflops.toFixed(1)} GFLOP/s on 1 thread, at most ${(availableParallelism() * ceiling.gflops).toFixed(1)} on ${availableParallelism()}`);
+for (const ceiling of [...new Set((['native', 'relaxed-simd'] as const).map((k) => compileKernel(k).kind))].map(kernelCeiling))
+  console.log(`ceiling: the ${ceiling.kind} kernel's GEMM (256 x 64 by 64 x 64, in cache) runs ${ceiling.gflops.toFixed(1)} GFLOP/s on 1 thread, at most ${(availableParallelism() * ceiling.gflops).toFixed(1)} on ${availableParallelism()}`);
 if (py) console.log(`peer's BLAS ceiling: ${torchBlas}`);
 if (py) console.log(`peer: ${torchSetup}; each ratio against the faster of its runs as installed and with 2 torch threads (named)`);
 const best = (c: { form: string; B: number }) => (['pytorch', 'pytorch-2'] as const).reduce((a, b) => (median(rates.get(`${b}|${c.form}|${c.B}`)!) > median(rates.get(`${a}|${c.form}|${c.B}`)!) ? b : a));

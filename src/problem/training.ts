@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
 /**
- * Engine names (src/models/engines/registry.ts): "wasm" picks the best kernel the runtime supports, "wasm-simd" and
- * "wasm-ts" cap it; "tfjs" is TF.js; "reference" is the plain TypeScript loss and gradient in float64 (slow; the
+ * Engine names (src/models/engines/registry.ts): "wasm" picks the best kernel the runtime supports (the native one when
+ * it was built), "wasm-relaxed-simd", "wasm-simd" and "wasm-ts" cap it; "tfjs" is TF.js; "reference" is the plain TypeScript loss and gradient in float64 (slow; the
  * oracle the other engines are tested against).
  */
-export const ENGINE_NAMES = ['wasm', 'wasm-simd', 'wasm-ts', 'tfjs', 'reference'] as const;
+export const ENGINE_NAMES = ['wasm', 'wasm-relaxed-simd', 'wasm-simd', 'wasm-ts', 'tfjs', 'reference'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /**

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +30,7 @@ beforeAll(() => {
 });
 
 describe('the installed package', () => {
-  it('ships the compiled kernels: a bound through the public API runs a SIMD kernel and carries its provenance', () => {
+  it('ships the compiled kernels: a bound through the public API runs the native kernel built at install (else a SIMD one) and carries its provenance', () => {
     writeFileSync(
       join(project, 'api.mjs'),
       `import { loadProblem, solveAll, neuralSolver, vmotVersion } from 'vmot';
@@ -38,13 +38,15 @@ describe('the installed package', () => {
        console.log(JSON.stringify({ engine: report.upper.engine, value: report.upper.value, version: vmotVersion(), provenance: report.provenance }));`,
     );
     const r = JSON.parse(sh(process.execPath, ['api.mjs']).trim().split('\n').at(-1)!);
-    expect(r.engine).toMatch(/^wasm-(relaxed-)?simd-\dt$/);
+    // the install script builds native/kernel.cc where node-gyp, g++ and the Node.js headers are found (as here on CI)
+    const native = existsSync(join(project, 'node_modules', 'vmot', 'native', 'build', 'Release', 'vmot_kernel.node'));
+    expect(r.engine).toMatch(native ? /^wasm-native-\dt$/ : /^wasm-(relaxed-)?simd-\dt$/);
     expect(Number.isFinite(r.value)).toBe(true);
     expect(r.version).toBe(version);
     expect(r.provenance).toMatchObject({ vmot: version, solver: 'neural', seed: 7, input: { problem: 'consumer' } });
   });
 
-  it('installs the vmot binary: --version prints the package version, bounds --json runs a SIMD kernel', () => {
+  it('installs the vmot binary: --version prints the package version, bounds --json runs a compiled kernel', () => {
     const bin = join(project, 'node_modules', '.bin', 'vmot');
     expect(sh(bin, ['--version']).trim()).toBe(version);
     const run = spawnSync(bin, ['bounds', 'problem.json', '--json', '--quiet', '--out', join(project, 'runs')], { cwd: project, encoding: 'utf8' });
@@ -52,7 +54,7 @@ describe('the installed package', () => {
     // 60 training steps: the exit code is 0 when the bound passed its checks, 3 (and says so) when it did not
     expect(run.status).toBe(r.upper.reliable ? 0 : 3);
     if (!r.upper.reliable) expect(run.stderr).toMatch(/^vmot: check: the neural upper bound failed its checks/m);
-    expect(r.upper.engine).toMatch(/^wasm-(relaxed-)?simd-\dt$/);
+    expect(r.upper.engine).toMatch(/^wasm-(native|relaxed-simd|simd)-\dt$/);
     expect(r.provenance.vmot).toBe(version);
   });
 
@@ -80,6 +82,7 @@ describe('the installed package', () => {
 
   it('says so on stderr when an install lacks the compiled kernels, and falls back', () => {
     for (const k of ['relaxed-simd', 'simd']) rmSync(join(project, 'node_modules', 'vmot', 'build', `kernel-${k}.wasm`));
+    rmSync(join(project, 'node_modules', 'vmot', 'native', 'build'), { recursive: true, force: true });
     const r = spawnSync(join(project, 'node_modules', '.bin', 'vmot'), ['bounds', 'problem.json', '--json', '--quiet', '--steps', '5', '--out', join(project, 'runs-ts')], { cwd: project, encoding: 'utf8' });
     const json = JSON.parse(r.stdout);
     expect(r.status).toBe(json.upper.reliable ? 0 : 3);

@@ -8,6 +8,7 @@ import { forward, lossAndGradient, ReferenceEngine } from '../../src/models/engi
 import { createEngine, ENGINES } from '../../src/models/engines/registry.js';
 import { groupRows } from '../../src/models/engines/wasm/fused-step.js';
 import { WasmEngine } from '../../src/models/engines/wasm/engine.js';
+import { compileKernel } from '../../src/models/engines/wasm/kernels.js';
 import { initWeights } from '../../src/models/engines/weights.js';
 import { buildPayoff } from '../../src/problem/payoffs/registry.js';
 import type { EngineName } from '../../src/problem/training.js';
@@ -187,13 +188,29 @@ describe.each(NAMES)('engine %s against the reference', (name) => {
   });
 });
 
+// the native kernel is optional (npm ci builds it where g++ and the Node.js headers are found, as on CI)
+const nativeBuilt = compileKernel('native').kind === 'native';
+
 describe('WASM engine', () => {
-  for (const kernel of ['relaxed-simd', 'simd', 'ts'] as const)
+  for (const kernel of [...(nativeBuilt ? ['native' as const] : []), 'relaxed-simd', 'simd', 'ts'] as const)
     it(`runs the requested kernel flavour: ${kernel}`, async () => {
       // npm ci builds both WASM modules; Node 20 gets the relaxed-SIMD flag
       const e = track(await WasmEngine.create(opts, { threads: 2, kernel }));
       expect(e.name).toBe(`wasm-${kernel}-2t`);
     });
+
+  it.skipIf(!nativeBuilt)('takes the same steps with the native kernel as with the relaxed-SIMD WebAssembly kernel, bit for bit', async () => {
+    // native/kernel.cc mirrors assembly/kernel.ts operation for operation (the multiply-adds fused in both), on wider vectors
+    const native = track(await WasmEngine.create(opts, { threads: 2, kernel: 'native' }));
+    const wasm = track(await WasmEngine.create(opts, { threads: 2, kernel: 'relaxed-simd' }));
+    for (const [i, batch] of [makeBatch(999, rng.child('native/0')), gridBatch(500, rng.child('native/1')), makeBatch(64, rng.child('native/2'))].entries()) {
+      const [a, b] = [await native.step(batch, 1e-3, 50 * (i + 1)), await wasm.step(batch, 1e-3, 50 * (i + 1))];
+      expect(a.loss).toBe(b.loss);
+      expect(a.value).toBe(b.value);
+    }
+    expect(relDiff(native.getState().weights, wasm.getState().weights)).toBe(0);
+    expect(relDiff(native.getState().adam.v, wasm.getState().adam.v)).toBe(0);
+  });
 
   it('gives the same step on 1 or 3 threads (bit for bit) and nearly the same with another tile (batch size not a multiple of either)', async () => {
     const batch = makeBatch(999, rng.child('odd'));

@@ -12,7 +12,7 @@ import { compileKernel, instantiateKernel, MAX_PAGES, type KernelKind } from './
 export interface WasmEngineOptions {
   /** Threads including the caller's (default: VMOT_THREADS when set, as a job of a book sets it, else the available cores). */
   threads?: number;
-  /** Fastest kernel flavour allowed (default relaxed-simd; falls back to what the runtime supports). */
+  /** Fastest kernel flavour allowed (default native; falls back to what the runtime supports). */
   kernel?: KernelKind;
   /** Rows per tile of the fused forward/backward pass (multiple of 8). */
   tile?: number;
@@ -51,7 +51,7 @@ export class WasmEngine implements Engine {
     const tile = wopts.tile ?? 64;
     if (!Number.isInteger(threads) || threads < 1) throw new VmotError(`must be a positive integer, got ${threads}`, 'threads');
     if (!Number.isInteger(tile) || tile < 8 || tile % 8 !== 0) throw new VmotError(`must be a positive multiple of 8, got ${tile}`, 'tile');
-    const { kind, module } = compileKernel(wopts.kernel);
+    const kernel = compileKernel(wopts.kernel);
     const chunks = wopts.chunks ?? CHUNKS;
     if (!Number.isInteger(chunks) || chunks < 1) throw new VmotError(`must be a positive integer, got ${chunks}`, 'chunks');
     const layout = makeLayout(opts.specs, threads, tile, chunks);
@@ -63,10 +63,10 @@ export class WasmEngine implements Engine {
     const ctrl = controlBlock(opts.specs.length);
     const workers = await Promise.all(
       Array.from({ length: threads - 1 }, (_, i) =>
-        startWorker({ tid: i + 1, layout, memory, module, ctrl: ctrl.buffer, integralWeights: opts.loss.integralWeights }),
+        startWorker({ tid: i + 1, layout, memory, kernel, ctrl: ctrl.buffer, integralWeights: opts.loss.integralWeights }),
       ),
     );
-    const engine = new WasmEngine(opts, layout, memory, instantiateKernel(module, memory), ctrl, workers, kind);
+    const engine = new WasmEngine(opts, layout, memory, instantiateKernel(kernel, memory), ctrl, workers, kernel.kind);
     engine.setState({ weights: opts.weights, adam: { m: zerosLike(opts.weights), v: zerosLike(opts.weights), t: 0 } });
     return engine;
   }

@@ -1,12 +1,37 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { packageRoot } from '../../../core/package.js';
 import type { Kernel } from './fused-step.js';
 
-/** Kernel flavours, fastest first: relaxed-SIMD FMA, plain SIMD128, plain TypeScript loops. */
-export type KernelKind = 'relaxed-simd' | 'simd' | 'ts';
-export const KERNEL_KINDS: KernelKind[] = ['relaxed-simd', 'simd', 'ts'];
+/** Kernel flavours, fastest first: native (native/kernel.cc for this CPU), relaxed-SIMD FMA, plain SIMD128, plain TypeScript loops. */
+export type KernelKind = 'native' | 'relaxed-simd' | 'simd' | 'ts';
+export const KERNEL_KINDS: KernelKind[] = ['native', 'relaxed-simd', 'simd', 'ts'];
+
+/** Where a kernel comes from: a compiled WebAssembly module, the path of the native addon, or neither (TypeScript). Cloneable, so workers get it too. */
+export interface KernelSource {
+  kind: KernelKind;
+  module?: WebAssembly.Module;
+  addon?: string;
+}
+
+/** The native addon: bind(view) gives the Kernel on the memory under a Float32Array view of it. */
+type NativeAddon = { bind(view: Float32Array): Kernel };
+
+const requireAddon = createRequire(import.meta.url);
+
+/** The native kernel built by `npm run build:native` (node-gyp, optional), if it was built and loads on this runtime. */
+function nativeFile(): string | undefined {
+  const file = join(packageRoot(), 'native', 'build', 'Release', 'vmot_kernel.node');
+  if (!existsSync(file)) return undefined;
+  try {
+    requireAddon(file);
+    return file;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Maximum size of the shared memory in 64 KiB pages (1 GiB); assembly/kernel.ts is compiled with the same bound. */
 export const MAX_PAGES = 16384;
@@ -18,19 +43,24 @@ function wasmFile(kind: 'relaxed-simd' | 'simd'): string | undefined {
 }
 
 /**
- * Compiles the best kernel flavour not faster than `max` that this runtime accepts. Relaxed SIMD
- * needs V8's --experimental-wasm-relaxed-simd on Node 20; it is switched on here when needed.
- * A faster flavour whose module is missing (an install without build/) is reported on stderr: the
- * runtime could run it, the package did not ship it.
+ * The best kernel flavour not faster than `max` that this runtime accepts. The native kernel is optional (it needs a
+ * compiler at install) and is used when it loads. Relaxed SIMD needs V8's --experimental-wasm-relaxed-simd on Node
+ * 20; it is switched on here when needed. A WebAssembly flavour whose module is missing (an install without build/)
+ * is reported on stderr: the runtime could run it, the package did not ship it.
  */
-export function compileKernel(max: KernelKind = 'relaxed-simd'): { kind: KernelKind; module?: WebAssembly.Module } {
+export function compileKernel(max: KernelKind = 'native'): KernelSource {
   const missing: KernelKind[] = [];
-  const found = (kind: KernelKind, module?: WebAssembly.Module) => {
-    if (missing.length > 0) warnOnce(`vmot: warning: ${missing.map((k) => `build/kernel-${k}.wasm`).join(' and ')} not found in ${packageRoot()} (run "npm run build:wasm"); the wasm engine falls back to the slower ${kind} kernel`);
-    return { kind, module };
+  const found = (source: KernelSource) => {
+    if (missing.length > 0) warnOnce(`vmot: warning: ${missing.map((k) => `build/kernel-${k}.wasm`).join(' and ')} not found in ${packageRoot()} (run "npm run build:wasm"); the wasm engine falls back to the slower ${source.kind} kernel`);
+    return source;
   };
   for (const kind of KERNEL_KINDS.slice(KERNEL_KINDS.indexOf(max))) {
-    if (kind === 'ts') return found(kind);
+    if (kind === 'ts') return found({ kind });
+    if (kind === 'native') {
+      const addon = nativeFile();
+      if (addon) return { kind, addon };
+      continue;
+    }
     const file = wasmFile(kind);
     if (!file) {
       missing.push(kind);
@@ -38,9 +68,9 @@ export function compileKernel(max: KernelKind = 'relaxed-simd'): { kind: KernelK
     }
     const bytes = readFileSync(file);
     if (kind === 'relaxed-simd' && !WebAssembly.validate(bytes)) setFlagsFromString('--experimental-wasm-relaxed-simd');
-    if (WebAssembly.validate(bytes)) return found(kind, new WebAssembly.Module(bytes));
+    if (WebAssembly.validate(bytes)) return found({ kind, module: new WebAssembly.Module(bytes) });
   }
-  return found('ts');
+  return found({ kind: 'ts' });
 }
 
 const warned = new Set<string>();
@@ -51,10 +81,11 @@ function warnOnce(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-/** Instantiates a compiled kernel on `memory`, or the plain TypeScript kernel when there is no module. */
-export function instantiateKernel(module: WebAssembly.Module | undefined, memory: WebAssembly.Memory): Kernel {
-  if (!module) return tsKernel(memory);
-  return new WebAssembly.Instance(module, { env: { memory, abort: () => undefined } }).exports as unknown as Kernel;
+/** Instantiates a kernel on `memory`: the native addon, the compiled module, or the plain TypeScript kernel. */
+export function instantiateKernel(source: KernelSource, memory: WebAssembly.Memory): Kernel {
+  if (source.addon) return (requireAddon(source.addon) as NativeAddon).bind(new Float32Array(memory.buffer));
+  if (!source.module) return tsKernel(memory);
+  return new WebAssembly.Instance(source.module, { env: { memory, abort: () => undefined } }).exports as unknown as Kernel;
 }
 
 /** The primitives of assembly/kernel.ts in plain TypeScript loops (same semantics, no SIMD): GEMM with bias and ReLU mask, Adam (Kingma-Ba 2015), transpose. */

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runJob, type Layout } from './fused-step.js';
-import { instantiateKernel } from './kernels.js';
+import { instantiateKernel, type KernelSource } from './kernels.js';
 import { CTRL, nextChunk, readJob } from './job-control.js';
 
 /** Worker thread of WasmEngine: waits on the shared control block and runs its share of each job. */
@@ -8,13 +8,13 @@ interface WorkerInit {
   tid: number;
   layout: Layout;
   memory: WebAssembly.Memory;
-  module?: WebAssembly.Module;
+  kernel: KernelSource;
   ctrl: SharedArrayBuffer;
   integralWeights: number[];
 }
 
 const init = workerData as WorkerInit;
-const kernel = instantiateKernel(init.module, init.memory);
+const kernel = instantiateKernel(init.kernel, init.memory);
 const ctrl = new Int32Array(init.ctrl);
 parentPort!.postMessage('ready');
 let gen = 0;
