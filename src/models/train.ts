@@ -74,7 +74,7 @@ export async function trainBound(problem: Problem, side: BoundSide, choice: Form
   });
   try {
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify({ problem: problem.fingerprint, side, kind: choice.kind, map: choice.map, theta: choice.thetaMap, engine: engine.name, specs: dual.specs }))
+      .update(JSON.stringify({ problem: problem.fingerprint, side, kind: choice.kind, map: choice.map, theta: choice.thetaMap, engine: engine.arithmetic, specs: dual.specs }))
       .digest('hex');
     const cpFile = options.checkpointDir ? join(options.checkpointDir, `checkpoint-${side}.json`) : undefined;
     const cp = cpFile ? loadCheckpoint(cpFile, fingerprint, options.onNotice) : undefined;

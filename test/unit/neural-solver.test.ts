@@ -67,4 +67,23 @@ describe('reproducible and resumable', () => {
     expect(resumed.value).toBe(whole.value);
     expect(resumed.trace.length).toBe(whole.trace.length);
   });
+  it('a checkpoint resumes on another number of threads (a book job moved to a machine with other cores), to the same result', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmot-resume-threads-'));
+    const whole = await solveBound(p, 'upper');
+    const stop = { requested: false };
+    const before = process.env.VMOT_THREADS;
+    const notices: string[] = [];
+    try {
+      process.env.VMOT_THREADS = '2';
+      await expect(solveBound(p, 'upper', { workDir: dir, stop, onProgress: (pr) => (stop.requested ||= pr.step >= 17) })).rejects.toBeInstanceOf(Interrupted);
+      process.env.VMOT_THREADS = '1';
+      const resumed = await solveBound(p, 'upper', { workDir: dir, onNotice: (m) => notices.push(m) });
+      expect(resumed.engine).toMatch(/-1t$/);
+      expect(notices.join('\n')).toMatch(/resuming the upper bound from .* at step 1[78]/);
+      expect(resumed.value).toBe(whole.value);
+    } finally {
+      if (before === undefined) delete process.env.VMOT_THREADS;
+      else process.env.VMOT_THREADS = before;
+    }
+  });
 });

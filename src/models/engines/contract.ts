@@ -65,8 +65,14 @@ export interface AdamOptions {
 }
 
 export interface Engine {
-  /** What runs, e.g. "wasm-relaxed-simd-2t", "tfjs-wasm", "reference". */
+  /** What runs, e.g. "wasm-native-2t", "tfjs-wasm", "reference". */
   readonly name: string;
+  /**
+   * What the numbers depend on: engines of equal `arithmetic` take the same steps bit for bit from the same state and
+   * batch, so a checkpoint of one resumes on the other (the wasm engine's threads and its native or relaxed-SIMD
+   * kernel do not enter it).
+   */
+  readonly arithmetic: string;
   /** One Adam step on the loss of `batch` with learning rate `lr`; `gamma` overrides loss.gamma for this step (penalty continuation). */
   step(batch: LossBatch, lr: number, gamma?: number): Promise<StepResult>;
   /** net_k at n inputs (n x in_k row-major). */

@@ -79,6 +79,7 @@ export function lossAndGradient(weights: NetWeights[], batch: LossBatch, integra
 
 export class ReferenceEngine implements Engine {
   readonly name = 'reference';
+  readonly arithmetic = 'reference';
   private state: EngineState;
 
   constructor(private readonly opts: EngineOptions) {

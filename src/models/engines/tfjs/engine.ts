@@ -15,6 +15,7 @@ interface VarLayer {
  */
 export class TfjsEngine implements Engine {
   readonly name: string;
+  readonly arithmetic: string;
   private readonly nets: VarLayer[][];
   private readonly m: VarLayer[][];
   private readonly v: VarLayer[][];
@@ -25,6 +26,7 @@ export class TfjsEngine implements Engine {
     private readonly opts: EngineOptions,
   ) {
     this.name = `tfjs-${backend}`;
+    this.arithmetic = this.name;
     this.nets = toVars(opts.weights);
     const zeros = zerosLike(opts.weights);
     this.m = toVars(zeros);

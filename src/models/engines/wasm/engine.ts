@@ -25,12 +25,14 @@ const PAGE = 65536;
 const CHUNKS = 8;
 
 /**
- * The project's own engine: the fused step of fused-step.ts on the WASM SIMD kernel of
- * assembly/kernel.ts, the batch split over worker threads that share one WebAssembly memory;
+ * The project's own engine: the fused step of fused-step.ts on the kernel of assembly/kernel.ts (WebAssembly SIMD) or
+ * native/kernel.cc (the same primitives for this CPU, when built), the batch split over worker threads that share one
+ * WebAssembly memory;
  * the same loss, Adam update and weight layout as the reference engine (../reference.ts).
  */
 export class WasmEngine implements Engine {
   readonly name: string;
+  readonly arithmetic: string;
   private t = 0;
   private capacity = 0;
 
@@ -44,6 +46,9 @@ export class WasmEngine implements Engine {
     kind: KernelKind,
   ) {
     this.name = `wasm-${kind}-${layout.threads}t`;
+    // the native kernel performs the relaxed-SIMD kernel's operations in its order (native/kernel.cc); a result depends
+    // on the chunks and the tile, not on the threads
+    this.arithmetic = `wasm-${kind === 'native' ? 'relaxed-simd' : kind}-${layout.chunks}c-${layout.tile}r`;
   }
 
   static async create(opts: EngineOptions, wopts: WasmEngineOptions = {}): Promise<WasmEngine> {
