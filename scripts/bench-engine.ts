@@ -19,7 +19,7 @@ import { Rng } from '../src/core/random.js';
 import { stdNormalQuantile } from '../src/math/normal.js';
 import type { Engine, LossBatch, NetSpec } from '../src/models/engines/contract.js';
 import { createEngine } from '../src/models/engines/registry.js';
-import { compileKernel, instantiateKernel, type KernelKind } from '../src/models/engines/wasm/kernels.js';
+import { compileKernel, instantiateKernel, MAX_PAGES, type KernelSource } from '../src/models/engines/wasm/kernels.js';
 import { initWeights } from '../src/models/engines/weights.js';
 import { defaultHoldingsWidth } from '../src/models/defaults.js';
 import { ENGINE_NAMES, type EngineName } from '../src/problem/training.js';
@@ -71,10 +71,9 @@ function trainFlops(form: string): number {
  * A kernel flavour's own ceiling: GFLOP/s of its GEMM on one thread, for a 256 x 64 by 64 x 64 product with bias and
  * ReLU (the shape of a chunk through a hidden layer of 64), held in cache and repeated for `seconds`.
  */
-function kernelCeiling(max: KernelKind): { kind: string; gflops: number } {
-  const source = compileKernel(max);
-  const kind = source.kind;
-  const memory = new WebAssembly.Memory({ initial: 8, maximum: 16384, shared: true });
+function kernelCeiling(source: KernelSource): { kind: string; gflops: number } {
+  const { kind } = source;
+  const memory = new WebAssembly.Memory({ initial: 8, maximum: MAX_PAGES, shared: true });
   const kern = instantiateKernel(source, memory);
   const [rows, k, n] = [256, 64, 64];
   const a = 1024, b = a + rows * k * 4, c = b + k * n * 4, bias = c + rows * n * 4;
@@ -136,13 +135,20 @@ function measureTorch(py: string, form: string, B: number, threads: number): { r
   if (r.status !== 0) throw new Error(`bench_torch.py failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
   torchSetup = `PyTorch ${out.torch}, BLAS ${out.blas}`;
-  torchBlas = `torch.mm of 1024 x 1024 float32 matrices runs ${out.sgemm_gflops.toFixed(1)} GFLOP/s with ${out.threads} torch thread${out.threads > 1 ? 's' : ''}${out.blas_threads === null ? '' : ` and BLAS ${out.blas_threads}`}`;
   const blasThreads = out.blas_threads === null ? '' : `, BLAS ${out.blas_threads}`;
   return { rate: out.samples_per_s, label: `pytorch-${out.torch} ${out.threads} thread${out.threads > 1 ? 's' : ''}${blasThreads}${threads ? '' : ' (as installed)'}` };
 }
 
 let torchSetup = '';
-let torchBlas = '';
+
+/** PyTorch's BLAS ceiling, once, as installed: torch.mm of 1024 x 1024 float32 matrices. */
+function torchCeiling(py: string): string {
+  const script = fileURLToPath(new URL('./bench_torch.py', import.meta.url));
+  const r = spawnSync(py, [script, '--ceiling', '--seconds', String(seconds)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench_torch.py --ceiling failed: ${r.stderr}`);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  return `torch.mm of 1024 x 1024 float32 matrices runs ${out.sgemm_gflops.toFixed(1)} GFLOP/s with ${out.threads} torch thread${out.threads > 1 ? 's' : ''}${out.blas_threads === null ? '' : ` and BLAS ${out.blas_threads}`} (as installed)`;
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -171,9 +177,10 @@ console.log(`${'engine'.padEnd(52)}${cols.map((c) => `${c.form} b=${c.B}`.padSta
 for (const row of rows) console.log(`${labels.get(row)!.padEnd(52)}${cols.map((c) => fmt(median(rates.get(`${row}|${c.form}|${c.B}`)!)).padStart(18)).join('')}`);
 console.log(`nominal GFLOP/s${grid > 0 ? " (with --grid the wasm engine does less work than this count: it evaluates each distinct input once)" : ""} (samples/s x ${Object.keys(FORMS).map((form) => `${form} ${(trainFlops(form) / 1e6).toFixed(3)}`).join(', ')} MFLOP per sample; see trainFlops)`);
 for (const row of rows) console.log(`${labels.get(row)!.padEnd(52)}${cols.map((c) => ((median(rates.get(`${row}|${c.form}|${c.B}`)!) * trainFlops(c.form)) / 1e9).toFixed(1).padStart(18)).join('')}`);
-for (const ceiling of [...new Set((['native', 'relaxed-simd'] as const).map((k) => compileKernel(k).kind))].map(kernelCeiling))
+const kernels = new Map((['native', 'relaxed-simd'] as const).map((k) => compileKernel(k)).map((s) => [s.kind, s]));
+for (const ceiling of [...kernels.values()].map(kernelCeiling))
   console.log(`ceiling: the ${ceiling.kind} kernel's GEMM (256 x 64 by 64 x 64, in cache) runs ${ceiling.gflops.toFixed(1)} GFLOP/s on 1 thread, at most ${(availableParallelism() * ceiling.gflops).toFixed(1)} on ${availableParallelism()}`);
-if (py) console.log(`peer's BLAS ceiling: ${torchBlas}`);
+if (py) console.log(`peer's BLAS ceiling: ${torchCeiling(py)}`);
 if (py) console.log(`peer: ${torchSetup}; each ratio against the faster of its runs as installed and with 2 torch threads (named)`);
 const best = (c: { form: string; B: number }) => (['pytorch', 'pytorch-2'] as const).reduce((a, b) => (median(rates.get(`${b}|${c.form}|${c.B}`)!) > median(rates.get(`${a}|${c.form}|${c.B}`)!) ? b : a));
 if (py)
