@@ -138,6 +138,7 @@ export async function trainBound(problem: Problem, side: BoundSide, choice: Form
       stderr: ev.stderr,
       mass: ev.mass,
       penalty: ev.penalty * scaling.scale,
+      penaltyPoints: ev.penaltyPoints,
       tail: tail.summary(),
       engine: engine.name,
       steps,

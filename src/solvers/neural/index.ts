@@ -21,6 +21,8 @@ export interface NeuralDetails {
   mass: number;
   /** E_theta[beta_gamma(c - phi)] in price units: what the penalty charges the trained potentials (src/models/evaluate.ts). */
   penalty: number;
+  /** Kish's effective number of evaluation points that carry the penalty term (src/models/evaluate.ts); absent from results saved before vmot recorded it. */
+  penaltyPoints?: number;
   /** The training schedule as resolved for this bound (defaults by formulation and dimension). */
   training: { steps: number; batch: number; gamma: number; holdingsWidth: number };
   networks: TrainedDual;
@@ -47,6 +49,13 @@ const FULL_FORM_CHECKED_D = 5;
 export const uncheckedDimension = (d: number) =>
   `the full form's error bar is checked against exact values up to d = ${FULL_FORM_CHECKED_D}; at d = ${d} it may not cover the error (Table-2-like cases at the defaults: d = 7 3.97% low with a bar of 1.1%, d = 10 9.4% high): check the bound another way (the reduced form where it is exact, more steps, another seed)`;
 
+/** Below this many effective points the penalty term's relative Monte Carlo error, about 1 / sqrt(points), exceeds 20%. */
+const MIN_PENALTY_POINTS = 25;
+
+/** The warning of a bound whose penalty term (and the error bar's d P) rests on a handful of evaluation points. */
+export const fewPenaltyPoints = (points: number, samples: number) =>
+  `the penalty term, and with it the error bar's d P, rests on ${points.toFixed(1)} effective points of the ${samples} evaluation points (relative Monte Carlo error about ${Math.round(100 / Math.sqrt(points))}%): it is a statistic of theta's tail that another sample can change by more than its size; check the bound another way (more training.evalSamples, another seed, the LP at small d)`;
+
 export const neuralSolver: Solver<NeuralDetails> = {
   name: 'neural',
   async solve(problem, side, ctx) {
@@ -67,20 +76,24 @@ export const neuralSolver: Solver<NeuralDetails> = {
       map: choice.map ?? null,
       exact: choice.exact,
       reason: choice.reason,
-      warnings: [...(choice.warning ? [choice.warning] : []), ...(choice.kind === 'full' && problem.d > FULL_FORM_CHECKED_D ? [uncheckedDimension(problem.d)] : [])],
+      warnings: [
+        ...(choice.warning ? [choice.warning] : []),
+        ...(choice.kind === 'full' && problem.d > FULL_FORM_CHECKED_D ? [uncheckedDimension(problem.d)] : []),
+        ...(t.penalty > 0 && t.penaltyPoints < MIN_PENALTY_POINTS ? [fewPenaltyPoints(t.penaltyPoints, problem.training.evalSamples)] : []),
+      ],
       engine: t.engine,
       steps: t.steps,
       seconds: t.seconds,
       trace: t.trace,
       averaged: { from: t.steps - t.tail.steps, to: t.steps },
-      details: { potentials: t.value, primalDensity: { value: t.primal, stderr: t.stderr }, tail: t.tail, mass: t.mass, penalty: t.penalty, training: { steps: t.steps, batch: t.batch, gamma: t.networks.gamma, holdingsWidth: t.networks.specs[t.networks.roles.findIndex((r) => r.kind === 'h')].hidden[0] }, networks: t.networks },
+      details: { potentials: t.value, primalDensity: { value: t.primal, stderr: t.stderr }, tail: t.tail, mass: t.mass, penalty: t.penalty, penaltyPoints: t.penaltyPoints, training: { steps: t.steps, batch: t.batch, gamma: t.networks.gamma, holdingsWidth: t.networks.specs[t.networks.roles.findIndex((r) => r.kind === 'h')].hidden[0] }, networks: t.networks },
     };
   },
   summary: (r) => [
-    `potentials ${r.details.potentials.toPrecision(6)} + penalty ${r.details.penalty.toPrecision(3)}; over the last ${r.details.tail.steps} steps ${r.details.tail.mean.toPrecision(6)} +- ${r.details.tail.stderr.toPrecision(2)}`,
+    `potentials ${r.details.potentials.toPrecision(6)} + penalty ${r.details.penalty.toPrecision(3)}${r.details.penaltyPoints === undefined ? '' : ` (carried by ${r.details.penaltyPoints.toFixed(1)} effective points)`}; over the last ${r.details.tail.steps} steps ${r.details.tail.mean.toPrecision(6)} +- ${r.details.tail.stderr.toPrecision(2)}`,
     `primal density (diagnostic, not an estimate): mass ${r.details.mass.toPrecision(3)}, E[rho c] ${r.details.primalDensity.value.toPrecision(4)} +- ${r.details.primalDensity.stderr.toPrecision(2)}`,
   ],
-  detailsJson: (d) => ({ potentials: d.potentials, penalty: d.penalty, tail: d.tail, mass: d.mass, primalDensity: d.primalDensity, training: d.training }),
+  detailsJson: (d) => ({ potentials: d.potentials, penalty: d.penalty, penaltyPoints: d.penaltyPoints, tail: d.tail, mass: d.mass, primalDensity: d.primalDensity, training: d.training }),
   store: {
     encode: (d) => ({ ...d, networks: { ...d.networks, weights: encodeNets(d.networks.weights) } }),
     decode: (raw) => {
