@@ -126,14 +126,19 @@ function torchPython(): string | undefined {
   return undefined;
 }
 
+/** Runs scripts/bench_torch.py with `args` and returns the JSON of its last line. */
+function runTorch(py: string, args: string[], env: NodeJS.ProcessEnv = process.env): Record<string, any> {
+  const script = fileURLToPath(new URL('./bench_torch.py', import.meta.url));
+  const r = spawnSync(py, [script, ...args], { encoding: 'utf8', env });
+  if (r.status !== 0) throw new Error(`bench_torch.py ${args.join(' ')} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
 /** PyTorch with its threads as installed (threads 0) or set; the BLAS it loaded and its threads go with every ratio. */
 function measureTorch(py: string, form: string, B: number, threads: number): { rate: number; label: string } {
-  const script = fileURLToPath(new URL('./bench_torch.py', import.meta.url));
   // torch's own threads beside OpenBLAS's pool (2 threads as installed here) oversubscribe 2 cores (3.5x slower at 2 + 2, d = 10): with 2 torch threads BLAS gets 1
   const env = threads > 1 ? { ...process.env, OPENBLAS_NUM_THREADS: '1' } : process.env;
-  const r = spawnSync(py, [script, '--form', form, '--batch', String(B), '--seconds', String(seconds), '--gamma', String(GAMMA), '--threads', String(threads), '--holdings-width', String(FORMS[form].holdingsWidth)], { encoding: 'utf8', env });
-  if (r.status !== 0) throw new Error(`bench_torch.py failed: ${r.stderr}`);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  const out = runTorch(py, ['--form', form, '--batch', String(B), '--seconds', String(seconds), '--gamma', String(GAMMA), '--threads', String(threads), '--holdings-width', String(FORMS[form].holdingsWidth)], env);
   torchSetup = `PyTorch ${out.torch}, BLAS ${out.blas}`;
   const blasThreads = out.blas_threads === null ? '' : `, BLAS ${out.blas_threads}`;
   return { rate: out.samples_per_s, label: `pytorch-${out.torch} ${out.threads} thread${out.threads > 1 ? 's' : ''}${blasThreads}${threads ? '' : ' (as installed)'}` };
@@ -143,10 +148,7 @@ let torchSetup = '';
 
 /** PyTorch's BLAS ceiling, once, as installed: torch.mm of 1024 x 1024 float32 matrices. */
 function torchCeiling(py: string): string {
-  const script = fileURLToPath(new URL('./bench_torch.py', import.meta.url));
-  const r = spawnSync(py, [script, '--ceiling', '--seconds', String(seconds)], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`bench_torch.py --ceiling failed: ${r.stderr}`);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  const out = runTorch(py, ['--ceiling', '--seconds', String(seconds)]);
   return `torch.mm of 1024 x 1024 float32 matrices runs ${out.sgemm_gflops.toFixed(1)} GFLOP/s with ${out.threads} torch thread${out.threads > 1 ? 's' : ''}${out.blas_threads === null ? '' : ` and BLAS ${out.blas_threads}`} (as installed)`;
 }
 
