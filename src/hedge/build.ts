@@ -8,10 +8,10 @@ import type { NeuralDetails } from '../solvers/neural/index.js';
 import type { BoundResult } from '../solvers/result.js';
 import type { Component, HedgeDoc, NetInput, ScoreTable } from './document.js';
 import { PriceHedge } from './price-space.js';
+import { quantileMidpoints } from './quadrature.js';
 import { evenPrices, priceStrip, projectOnStrikes, strikeGrid } from './strip.js';
 import { denseModel, modelNet, type NetFn } from './tfjs-files.js';
 
-const QUADRATURE_POINTS = 1 << 15;
 const SCORE_LIMIT = 8;
 const SCORE_KNOTS = 1025;
 const HOLDING_GRID = 41;
@@ -62,19 +62,21 @@ export async function buildHedge(problem: Problem, r: BoundResult<NeuralDetails>
   const { sign, shift, scale } = net.scaling;
   const reduced = net.kind === 'reduced';
   const scores = reduced ? marginals[0].map((m, a) => scoreTable(m, a, net.map === 'antitone' && a === 1)) : [];
-  const price = (date: number, asset: number): NetInput => ({ type: 'price', date, asset, mean: marginals[date][asset].mean, sd: sd(marginals[date][asset]) });
+  const price = (date: number, asset: number, type: 'price' | 'square' = 'price'): NetInput => ({ type, date, asset, mean: marginals[date][asset].mean, sd: sd(marginals[date][asset]) });
   const allAssets = Array.from({ length: d }, (_, i) => i);
 
   const components: Component[] = [];
   const placeholderStatic = { integral: 0, grid: { price: [], value: [] }, strip: { pivot: 0, forwardPrice: 0, cash: 0, forward: 0, calls: [], puts: [], price: 0, quoted: null, listed: false } };
-  net.roles.forEach((role) => {
+  net.roles.forEach((role, k) => {
     const network = networkId(role);
     if (role.kind === 'phi0')
       for (const a of allAssets)
         components.push({ id: `phi-0-${a}`, kind: 'static', date: 0, asset: a, network, inputs: [{ type: 'score', assets: [a] }], factor: (sign * scale) / d, ...placeholderStatic });
-    else if (role.kind === 'phi')
-      components.push({ id: network, kind: 'static', date: role.date, asset: role.asset, network, inputs: [price(role.date, role.asset)], factor: sign * scale, ...placeholderStatic });
-    else {
+    else if (role.kind === 'phi') {
+      // two inputs: the network was trained with training.squaredPrice
+      const inputs = [price(role.date, role.asset), ...(net.specs[k].inputs === 2 ? [price(role.date, role.asset, 'square')] : [])];
+      components.push({ id: network, kind: 'static', date: role.date, asset: role.asset, network, inputs, factor: sign * scale, ...placeholderStatic });
+    } else {
       const inputs: NetInput[] = reduced ? [{ type: 'score', assets: allAssets }] : [];
       for (let t = reduced ? 1 : 0; t <= role.date; t++) for (const i of allAssets) inputs.push(price(t, i));
       components.push({ id: network, kind: 'holding', date: role.date, asset: role.asset, network, inputs, factor: (sign * scale) / sd(marginals[role.date + 1][role.asset]), grid: null });
@@ -121,8 +123,7 @@ export async function buildHedge(problem: Problem, r: BoundResult<NeuralDetails>
     const m = marginals[c.date][c.asset];
     const coord = [{ date: c.date, asset: c.asset }];
     if (c.kind === 'static') {
-      // E_m[f] by the midpoint rule in the quantile level
-      const u = Array.from({ length: QUADRATURE_POINTS }, (_, j) => [m.quantile((j + 0.5) / QUADRATURE_POINTS)]);
+      const u = Array.from(quantileMidpoints(m), (x) => [x]);
       const q = await hedge.component(k, at(coord, u), u.length);
       c.integral = q.reduce((s, v) => s + v, 0) / q.length;
       const { strikes, listed } = strikeGrid(m);

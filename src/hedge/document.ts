@@ -13,9 +13,14 @@ import { parseWith } from '../core/schema.js';
 const num = z.number();
 const idx = z.number().int().min(0);
 
-/** One network input computed from the path: a standardized price, or the first-date normal score (reduced form). */
+/**
+ * One network input computed from the path: a standardized price z = (s - mean) / sd, its square feature
+ * (z^2 - 1) / sqrt 2 (src/models/features.ts; the static potentials with training.squaredPrice), or the first-date
+ * normal score (reduced form).
+ */
 export const netInputSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('price'), date: idx, asset: idx, mean: num, sd: num.positive() }),
+  z.strictObject({ type: z.literal('square'), date: idx, asset: idx, mean: num, sd: num.positive() }),
   /** Mean over `assets` of the score tables at their first-date prices. */
   z.strictObject({ type: z.literal('score'), assets: z.array(idx).min(1) }),
 ]);

@@ -7,6 +7,7 @@ import type { PathFn } from '../problem/payoffs/types.js';
 import { gridAxes, type ScoreGrid } from './grid.js';
 import { pathSets } from './paths.js';
 import { increment, type PriceHedge } from './price-space.js';
+import { quantileMidpoints } from './quadrature.js';
 
 /**
  * Pathwise polish of a trained hedge of (2.9): the networks' hidden layers are kept and their output layers (weights w,
@@ -75,8 +76,6 @@ interface Pool {
   path(p: number, s: Float64Array): void;
 }
 
-const QUADRATURE_POINTS = 1 << 14;
-
 /** The last hidden layer of `net` (after its ReLU) on n input rows. */
 function hidden(net: NetWeights, x: Float32Array, n: number): Float32Array {
   return forwardLayers(net, x, n)[net.length - 1];
@@ -140,16 +139,17 @@ export async function polishHedge(hedge: PriceHedge, weights: Map<string, NetWei
     pools.push({ n: perSet, shared: false, features: comps.map((_, k) => features(k, s, perSet)), row: (_c, p) => p, path: (p, out) => out.set(s.subarray(p * W, (p + 1) * W)) });
   }
 
-  // E_mu[F] of every static component (midpoint rule in the quantile level)
+  // E_mu[F] of every static component (midpoint rule in the quantile level, as the hedge's cost)
   const cost = new Float64Array(nVars);
   comps.forEach((c, k) => {
     if (c.kind !== 'static') return;
     const m = marginals[c.date][c.asset];
-    const s = new Float64Array(QUADRATURE_POINTS * W);
-    for (let j = 0; j < QUADRATURE_POINTS; j++) s[j * W + c.date * d + c.asset] = m.quantile((j + 0.5) / QUADRATURE_POINTS);
-    const F = features(k, s, QUADRATURE_POINTS);
+    const x = quantileMidpoints(m);
+    const s = new Float64Array(x.length * W);
+    for (let j = 0; j < x.length; j++) s[j * W + c.date * d + c.asset] = x[j];
+    const F = features(k, s, x.length);
     const o = offset.get(c.network)!;
-    for (let r = 0; r < QUADRATURE_POINTS; r++) for (let j = 0; j < H[k]; j++) cost[o + j] += (sign * c.factor * F[r * H[k] + j]) / QUADRATURE_POINTS;
+    for (let r = 0; r < x.length; r++) for (let j = 0; j < H[k]; j++) cost[o + j] += (sign * c.factor * F[r * H[k] + j]) / x.length;
     cost[o + H[k]] += sign * c.factor;
   });
 

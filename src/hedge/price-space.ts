@@ -1,4 +1,5 @@
 import type { Component, HedgeDoc, NetInput, ScoreTable } from './document.js';
+import { squareFeature } from '../models/features.js';
 import type { NetFn } from './tfjs-files.js';
 
 /** Piecewise-linear interpolation on increasing knots, linear extrapolation with the end slopes. */
@@ -44,6 +45,7 @@ export class PriceHedge {
   private input(inp: NetInput, s: Float64Array, o: number): number {
     const d = this.doc.d;
     if (inp.type === 'price') return (s[o + inp.date * d + inp.asset] - inp.mean) / inp.sd;
+    if (inp.type === 'square') return squareFeature((s[o + inp.date * d + inp.asset] - inp.mean) / inp.sd);
     let z = 0;
     for (const a of inp.assets) {
       const t = this.tables.get(a)!;

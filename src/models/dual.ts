@@ -5,6 +5,7 @@ import { sd } from '../marginals/types.js';
 import type { FirstDateMap, FormulationKind } from '../problem/formulation.js';
 import type { PathFn } from '../problem/payoffs/types.js';
 import type { LossBatch, NetSpec } from './engines/contract.js';
+import { squareFeature } from './features.js';
 import { comonotoneRows, incrementRows, quantileLevels } from './sampler.js';
 
 /** What one network stands for in the dual (2.8)-(2.9) or its reduced form (4.5)-(4.6). */
@@ -26,7 +27,7 @@ export interface Dual {
    * with grid > 0 the levels of each variable are stratified on that many cells (quantileLevels).
    */
   sample(n: number, rng: Rng, grid?: number): { batch: LossBatch; cost: Float64Array };
-  /** Inputs of scalar network k at quantile levels u (for the integrals of the static potentials). */
+  /** Inputs of static network k (phi, phi0) at quantile levels u, u.length x its inputs (for the integrals of the static potentials). */
   scalarInputs(k: number, u: Float64Array): Float32Array;
 }
 
@@ -50,14 +51,16 @@ export interface DualSetup {
   comonotoneShare?: number;
   /** Full form, d = 2: theta's comonotone rows are antitone instead (the signed cost is submodular: Corollary 3.6). */
   antitone?: boolean;
+  /** The static potentials phi read (z, squareFeature(z)) of their standardized price z, not z alone (training.squaredPrice). */
+  squaredPrice?: boolean;
 }
 
 /**
  * Builds the neural dual. Full form (2.8)-(2.9) for T dates: phi_{t,i}(s_ti) for every date and asset,
  * h_{t,i}(s_0..s_t) (s_{t+1,i} - s_{t,i}). Reduced form (4.5)-(4.6): date 0 is u -> (F_{0,i}^-1(u))_i,
  * one phi~(u), holdings h_{0,i}(u) and, for T > 2, h_{t,i}(u, s_1..s_t).
- * Network inputs are prices standardized by each marginal's mean and sd (u enters as its normal score);
- * h's multiplier is the increment divided by the later marginal's sd.
+ * Network inputs are prices standardized by each marginal's mean and sd (u enters as its normal score), for phi with
+ * squaredPrice also their squareFeature; h's multiplier is the increment divided by the later marginal's sd.
  */
 export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDateMap = 'monotone'): Dual {
   const { marginals, payoff, hidden, scaling } = setup;
@@ -70,7 +73,13 @@ export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDat
   const reduced = kind === 'reduced';
   const first = reduced ? 1 : 0;
   if (reduced) (roles.push({ kind: 'phi0', date: 0, asset: -1 }), inputsOf.push(1));
-  for (let t = first; t < T; t++) for (let i = 0; i < d; i++) (roles.push({ kind: 'phi', date: t, asset: i }), inputsOf.push(1));
+  const phiInputs = setup.squaredPrice ? 2 : 1;
+  // phi's inputs from its standardized price z, written at out[o..]
+  const phiFeatures = (z: number, out: Float32Array, o: number) => {
+    out[o] = z;
+    if (phiInputs === 2) out[o + 1] = squareFeature(z);
+  };
+  for (let t = first; t < T; t++) for (let i = 0; i < d; i++) (roles.push({ kind: 'phi', date: t, asset: i }), inputsOf.push(phiInputs));
   for (let t = 0; t + 1 < T; t++)
     for (let i = 0; i < d; i++) (roles.push({ kind: 'h', date: t, asset: i }), inputsOf.push(reduced ? 1 + t * d : (t + 1) * d));
   const specs = inputsOf.map((inputs, k) => ({ inputs, hidden: roles[k].kind === 'h' ? (setup.holdingsHidden ?? hidden) : hidden }));
@@ -88,7 +97,7 @@ export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDat
       const m = Math.round(n * (setup.comonotoneShare ?? 0));
       comonotoneRows(levels.slice(0, d), m, grid > 0, setup.antitone);
       const dates = Array.from({ length: T }, (_, t) => levels.slice(t * d, (t + 1) * d));
-      if (T > 2) incrementRows(dates, variance, m, grid > 0, setup.antitone ?? false, rng.child('increments'));
+      incrementRows(dates, variance, m, grid > 0, setup.antitone ?? false, rng.child('increments'));
     }
     const s = new Float64Array(T * d);
     const z = new Float64Array(T * d);
@@ -110,7 +119,9 @@ export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDat
     const scalarGroup = (r: NetRole) => {
       if (r.kind !== 'phi') return { values: Float32Array.from(score), index: levels[0].index };
       const v = varOf(r.date, r.asset);
-      return { values: Float32Array.from(price[v], (p) => (p - mean[r.date][r.asset]) / scale[r.date][r.asset]), index: levels[v].index };
+      const values = new Float32Array(price[v].length * phiInputs);
+      price[v].forEach((p, j) => phiFeatures((p - mean[r.date][r.asset]) / scale[r.date][r.asset], values, j * phiInputs));
+      return { values, index: levels[v].index };
     };
     for (let b = 0; b < n; b++) {
       let zu = 0;
@@ -129,7 +140,7 @@ export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDat
         const r = roles[k];
         const x = inputs[k];
         if (r.kind === 'phi0') x[b] = zu;
-        else if (r.kind === 'phi') x[b] = z[r.date * d + r.asset];
+        else if (r.kind === 'phi') phiFeatures(z[r.date * d + r.asset], x, b * phiInputs);
         else {
           const w = inputsOf[k];
           const o = b * w;
@@ -144,16 +155,17 @@ export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDat
       cost[b] = (scaling.sign * raw[b] - scaling.shift) / scaling.scale;
     }
     // scalar networks on a grid: their distinct inputs and row indices, so the engine need not search for repeats
-    const groups = grid > 0 ? roles.map((r, k) => (inputsOf[k] === 1 ? scalarGroup(r) : null)) : undefined;
+    const groups = grid > 0 ? roles.map((r, k) => (r.kind !== 'h' || inputsOf[k] === 1 ? scalarGroup(r) : null)) : undefined;
     return { batch: { size: n, inputs, multipliers, cost, groups }, cost: raw };
   };
 
   const scalarInputs = (k: number, u: Float64Array) => {
     const r = roles[k];
     if (r.kind === 'h' && inputsOf[k] !== 1) throw new Error(`network ${k} is not scalar`);
-    const out = new Float32Array(u.length);
+    const out = new Float32Array(u.length * inputsOf[k]);
     for (let j = 0; j < u.length; j++)
-      out[j] = r.kind === 'phi' ? (marginals[r.date][r.asset].quantile(u[j]) - mean[r.date][r.asset]) / scale[r.date][r.asset] : stdNormalQuantile(u[j]);
+      if (r.kind === 'phi') phiFeatures((marginals[r.date][r.asset].quantile(u[j]) - mean[r.date][r.asset]) / scale[r.date][r.asset], out, j * phiInputs);
+      else out[j] = stdNormalQuantile(u[j]);
     return out;
   };
 

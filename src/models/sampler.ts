@@ -23,7 +23,7 @@ export function comonotoneRows(first: Levels[], m: number, onGrid: boolean, anti
 }
 
 /**
- * The same rows b < m at the intermediate dates 1..T-2 (T >= 3): the levels of a martingale whose increments are
+ * The same rows b < m at the later dates 1..T-1: the levels of a martingale whose increments are
  * comonotone across assets (antitone for the second asset with `antitone`), in the Gaussian copula: with shared
  * standard normals Z_0 (the first-date level) .. Z_t, asset i at date t has level Phi(sum_{s<=t} sqrt(dv_si) Z_s / sqrt(v_ti)),
  * v_ti its marginal's variance and dv_si = v_si - v_{s-1,i}. For normal marginals this is the optimal coupling of
@@ -40,7 +40,7 @@ export function incrementRows(dates: Levels[][], variance: number[][], m: number
   for (let b = 0; b < m; b++) {
     const z0 = stdNormalQuantile(onGrid ? lead.u[lead.index[b]] : lead.u[b]);
     for (let i = 0; i < d; i++) x[i] = Math.sqrt(variance[0][i]) * z0 * sign(i);
-    for (let t = 1; t + 1 < T; t++) {
+    for (let t = 1; t < T; t++) {
       const z = rng.normal();
       for (let i = 0; i < d; i++) {
         x[i] += Math.sqrt(Math.max(0, variance[t][i] - variance[t - 1][i])) * z * sign(i);

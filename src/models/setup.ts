@@ -10,10 +10,10 @@ import { buildDual, type CostScaling, type Dual } from './dual.js';
  */
 export function setupDual(problem: Problem, side: BoundSide, choice: FormulationChoice): { dual: Dual; scaling: CostScaling } {
   const sign = side === 'upper' ? 1 : -1;
-  const { depth, width, holdingsWidth, grid, thetaComonotone: comonotoneShare } = problem.training;
+  const { depth, width, holdingsWidth, grid, thetaComonotone: comonotoneShare, squaredPrice } = problem.training;
   const hidden = Array(depth).fill(width);
   const holdingsHidden = Array(depth).fill(holdingsWidth ?? defaultHoldingsWidth(choice.kind, problem.d, width));
-  const base = { marginals: problem.marginals, payoff: problem.payoff.value, hidden, holdingsHidden, grid, comonotoneShare, antitone: choice.kind === 'full' && choice.thetaMap === 'antitone' };
+  const base = { marginals: problem.marginals, payoff: problem.payoff.value, hidden, holdingsHidden, grid, comonotoneShare, squaredPrice, antitone: choice.kind === 'full' && choice.thetaMap === 'antitone' };
   const pilot = buildDual(choice.kind, { ...base, scaling: { sign, shift: 0, scale: 1 } }, choice.map);
   const { cost } = pilot.sample(1 << 14, new Rng(`${problem.training.seed}/pilot`));
   let m = 0;

@@ -36,6 +36,12 @@ export const trainingSchema = z.strictObject({
    * barely sees the constraint and the dual value falls short. Theta keeps full support for any share below 1.
    */
   thetaComonotone: z.number().min(0).lt(1, 'must be below 1: at 1 theta loses full support and the full form solves the hybrid problem (4.1)').default(0.5),
+  /**
+   * The static potentials' networks read the squared standardized price beside the price (src/models/features.ts), so
+   * they can grow quadratically in the tails, as quadratic costs do; without it they are linear beyond the prices
+   * training saw, and at d = 10 a handful of tail points violate `c <= phi` by a lot and carry the whole penalty.
+   */
+  squaredPrice: z.boolean().default(true),
   /** Penalty at the first step; it rises geometrically to gamma while the learning rate is constant (continuation). */
   gammaStart: z.number().positive().max(1e9, 'must be at most 1e9').default(200),
   /** Fraction of the steps over which gamma rises; the potentials then settle at the final gamma before and during the decay. */

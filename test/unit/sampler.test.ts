@@ -41,21 +41,27 @@ describe('the dual sampler on a grid', () => {
   const second = buildPayoff({ type: 'expression', expr: 'y[0]^2 + 2 * y[1]^2' }, dims).value;
   const setup = { marginals, payoff: second, hidden: [8], scaling: { sign: 1 as const, shift: 0, scale: 1 }, grid: 1024 };
 
-  for (const kind of ['reduced', 'full'] as const) {
-    it(`${kind}: the batch's groups list exactly its scalar inputs, and stratification prices E[Y1^2 + 2 Y2^2] to 0.5%`, () => {
-      const dual = buildDual(kind, setup);
+  for (const kind of ['reduced', 'full'] as const)
+  for (const squaredPrice of [false, true])
+    it(`${kind}${squaredPrice ? ', squaredPrice' : ''}: the batch's groups list exactly its static inputs (phi reads (z, (z^2 - 1) / sqrt 2) with squaredPrice), and stratification prices E[Y1^2 + 2 Y2^2] to 0.5%`, () => {
+      const dual = buildDual(kind, { ...setup, squaredPrice });
       const { batch, cost } = dual.sample(4096, new Rng(`grid/${kind}`));
       expect(batch.groups).toBeDefined();
       dual.specs.forEach((spec, k) => {
         const g = batch.groups![k];
-        expect(g === null).toBe(spec.inputs !== 1);
-        if (g) for (let b = 0; b < batch.size; b++) expect(batch.inputs[k][b]).toBe(g.values[g.index[b]]);
+        const role = dual.roles[k];
+        expect(spec.inputs).toBe(role.kind === 'phi' && squaredPrice ? 2 : role.kind === 'h' && kind === 'full' ? 2 : 1);
+        expect(g === null).toBe(role.kind === 'h' && spec.inputs !== 1);
+        if (g)
+          for (let b = 0; b < batch.size; b++)
+            for (let j = 0; j < spec.inputs; j++) expect(batch.inputs[k][b * spec.inputs + j]).toBe(g.values[g.index[b] * spec.inputs + j]);
+        if (spec.inputs === 2 && role.kind === 'phi')
+          for (let b = 0; b < batch.size; b++) expect(batch.inputs[k][2 * b + 1]).toBeCloseTo((batch.inputs[k][2 * b] ** 2 - 1) / Math.SQRT2, 5);
       });
       // iid sampling of 4096 rows has a relative standard error of about 2% here; the stratified grid far less
       const mean = cost.reduce((a, c) => a + c, 0) / cost.length;
       expect(Math.abs(mean / (rho[0] ** 2 + 2 * rho[1] ** 2) - 1)).toBeLessThan(0.005);
     });
-  }
 
   for (const grid of [1024, 0])
     it(`full form, grid ${grid}: thetaComonotone 0.5 puts half the rows on the comonotone first-date curve, the rest independent, levels uniform`, () => {
@@ -78,7 +84,7 @@ describe('the dual sampler on a grid', () => {
       }
     });
 
-  it('T = 3, full form: the structured rows at the middle date are the Gaussian optimum (increments correlated 1, or -1 when antitone); every level uniform', () => {
+  it('T = 3, full form: the structured rows at the middle and last dates are the Gaussian optimum (increments correlated 1, or -1 when antitone); every level uniform', () => {
     const sds = [[1, 1.2], [1.5, 1.6], [2, 2.3]];
     const three = { ...setup, marginals: sds.map((row) => row.map((s) => normalMarginal(0, s))), payoff: buildPayoff({ type: 'quadratic', date: 2, matrix: [[0, 1], [0, 0]] }, { T: 3, d: 2 }).value };
     for (const antitone of [false, true]) {
@@ -88,15 +94,22 @@ describe('the dual sampler on a grid', () => {
       // the date-1 holding sees the standardized prices of dates 0 and 1: (z00, z01, z10, z11)
       const h1 = dual.roles.findIndex((r) => r.kind === 'h' && r.date === 1);
       const z = (b: number, j: number) => batch.inputs[h1][b * 4 + j];
-      const inc = (b: number, i: number) => sds[1][i] * z(b, 2 + i) - sds[0][i] * z(b, i);
-      const corr = (from: number, to: number) => {
-        let sxy = 0, sxx = 0, syy = 0;
-        for (let b = from; b < to; b++) (sxy += inc(b, 0) * inc(b, 1)), (sxx += inc(b, 0) ** 2), (syy += inc(b, 1) ** 2);
-        return sxy / Math.sqrt(sxx * syy);
-      };
-      // float32 inputs: the increments agree to rounding, so the correlation is 1 (or -1) to 1e-4
-      expect(corr(0, n / 2)).toBeCloseTo(antitone ? -1 : 1, 4);
-      expect(Math.abs(corr(n / 2, n))).toBeLessThan(0.05);
+      // and the last date's potentials their standardized price z2i
+      const phi2 = [0, 1].map((i) => dual.roles.findIndex((r) => r.kind === 'phi' && r.date === 2 && r.asset === i));
+      const incs = [
+        (b: number, i: number) => sds[1][i] * z(b, 2 + i) - sds[0][i] * z(b, i),
+        (b: number, i: number) => sds[2][i] * batch.inputs[phi2[i]][b] - sds[1][i] * z(b, 2 + i),
+      ];
+      for (const inc of incs) {
+        const corr = (from: number, to: number) => {
+          let sxy = 0, sxx = 0, syy = 0;
+          for (let b = from; b < to; b++) (sxy += inc(b, 0) * inc(b, 1)), (sxx += inc(b, 0) ** 2), (syy += inc(b, 1) ** 2);
+          return sxy / Math.sqrt(sxx * syy);
+        };
+        // float32 inputs: the increments agree to rounding, so the correlation is 1 (or -1) to 1e-4
+        expect(corr(0, n / 2)).toBeCloseTo(antitone ? -1 : 1, 4);
+        expect(Math.abs(corr(n / 2, n))).toBeLessThan(0.05);
+      }
       for (let j = 0; j < 4; j++) {
         const u = Array.from({ length: n }, (_, b) => std.cdf(z(b, j)));
         expect(Math.abs(u.reduce((a, x) => a + x, 0) / n - 0.5)).toBeLessThan(0.015);

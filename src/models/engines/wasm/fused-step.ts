@@ -227,7 +227,7 @@ export interface RowGroups {
 }
 
 /**
- * Groups equal inputs of the scalar-input networks (other networks keep one group per row). Worth it
+ * Groups equal inputs of the scalar-input networks (other networks keep one group per row, unless the sampler gave their groups). Worth it
  * when the grouped pass (forward for the outputs, then forward and backward per distinct row) costs
  * less than the fused pass per batch row; undefined otherwise. Groups `given` by the sampler are taken as they are.
  */
@@ -240,7 +240,7 @@ export function groupRows(specs: NetSpec[], inputs: Float32Array[], B: number, g
     const g = given?.[k];
     if (g) {
       groups.push(g);
-      distinct += g.values.length;
+      distinct += g.values.length / specs[k].inputs;
       continue;
     }
     if (specs[k].inputs !== 1) {
