@@ -139,6 +139,7 @@ export async function trainBound(problem: Problem, side: BoundSide, choice: Form
       mass: ev.mass,
       penalty: ev.penalty * scaling.scale,
       penaltyPoints: ev.penaltyPoints,
+      gap: ev.gap * scaling.scale,
       tail: tail.summary(),
       engine: engine.name,
       steps,

@@ -3,7 +3,7 @@ import { Rng } from '../../src/core/random.js';
 import { createEngine } from '../../src/models/engines/registry.js';
 import type { NetWeights } from '../../src/models/engines/contract.js';
 import type { Dual } from '../../src/models/dual.js';
-import { evaluate } from '../../src/models/evaluate.js';
+import { constantGap, evaluate } from '../../src/models/evaluate.js';
 
 // One scalar potential with all weights 0 (so phi = 0 everywhere) and a batch whose costs repeat a pattern: the
 // violations c - phi are then the positive costs, and every statistic of the evaluation is known by hand.
@@ -44,8 +44,40 @@ describe('evaluation of the trained potentials', () => {
       // no violation: no penalty and no points
       const none = await evaluate(engine, dualWith([-1, -0.5]), gamma, 1000, new Rng('evaluate'));
       expect([none.penalty, none.mass, none.penaltyPoints]).toEqual([0, 0, 0]);
+      // slack 1 and 0.5 everywhere: lowering the potentials by delta = 0.75 + 1 / gamma brings the mass to 1
+      // (gamma (delta - 1 + delta - 0.5) / 2 = 1) and the objective from 0 to -delta + gamma/4 ((delta - 1)^2 + (delta - 0.5)^2)
+      const delta = 0.75 + 1 / gamma;
+      expect(none.gap).toBeCloseTo(delta - (gamma / 4) * ((delta - 1) ** 2 + (delta - 0.5) ** 2), 10);
     } finally {
       engine.dispose();
+    }
+  });
+});
+
+describe('the gap along the constant direction', () => {
+  const gamma = 40000;
+  const objective = (v: number[], delta: number) => -delta + (gamma / (2 * v.length)) * v.reduce((a, x) => a + Math.max(0, x + delta) ** 2, 0);
+
+  it('is a + 1 / (2 gamma) for a slack a on every point, and 0 where the mass is already 1', () => {
+    for (const a of [0, 1e-3, 0.5]) expect(constantGap(Float64Array.from([-a, -a, -a]), gamma)).toBeCloseTo(a + 1 / (2 * gamma), 12);
+    // mass gamma (2 / gamma) / 2 = 1 at delta = 0: the potentials are optimal along the constant direction
+    expect(constantGap(Float64Array.from([2 / gamma, -1]), gamma)).toBeLessThan(1e-12);
+  });
+
+  it('matches a brute-force minimum over a fine grid of shifts, either sign', () => {
+    const rng = new Rng('gap');
+    for (const spread of [1e-4, 1e-2, 1]) {
+      const v = Array.from({ length: 200 }, () => spread * rng.normal() - 2 * spread);
+      const hi = 3 * spread + 1e-3;
+      let best = Infinity;
+      for (let j = 0; j <= 200000; j++) best = Math.min(best, objective(v, -hi + (2 * hi * j) / 200000));
+      const gap = objective(v, 0) - best;
+      expect(constantGap(Float64Array.from(v), gamma)).toBeCloseTo(gap, 6);
+      // raising instead: a violation everywhere (mass far above 1)
+      const up = v.map((x) => x + 4 * spread);
+      let bestUp = Infinity;
+      for (let j = 0; j <= 200000; j++) bestUp = Math.min(bestUp, objective(up, -8 * spread - 1e-3 + ((8 * spread + 2e-3) * j) / 200000));
+      expect(constantGap(Float64Array.from(up), gamma)).toBeCloseTo(objective(up, 0) - bestUp, 6);
     }
   });
 });

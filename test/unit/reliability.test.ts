@@ -143,7 +143,7 @@ describe('checks of a bound against the transport bounds of the last date', () =
     expect(transport(1.47, 0.01).ok).toBe(true);
     expect(transport(1.47, 0.01).warning).toBeUndefined();
     expect(transport(hi + 0.1, 0.01).ok).toBe(false);
-    // a bound that failed its own convergence test (full form at d = 7 and 10: mass 0.27 / 0.38) fails the converged check,
+    // a bound that failed its own convergence test (its constant-direction gap above its error bar) fails the converged check,
     // and its error bar no longer widens the transport check: hi + 0.01 is then outside [-1.48, 1.48]
     const stuck = checkBound(p, { ...bound(hi + 0.01, 0.05), converged: false }, ref);
     expect(stuck.find((c) => c.name === 'converged')).toMatchObject({ ok: false, message: 'the neural solver did not converge (its own test); its value and error bar mean nothing' });
