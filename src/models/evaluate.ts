@@ -58,7 +58,7 @@ export function constantGap(v: Float64Array, gamma: number): number {
 
 /**
  * Value: sum of the integrals of the static potentials by the midpoint rule in the quantile level (every static
- * potential has one scalar input), in engine units. Primal (Eckstein-Kupper 2021, Thm 2.2): E_theta[beta'_gamma(c~ - phi~) c]
+ * potential is a function of one price), in engine units. Primal (Eckstein-Kupper 2021, Thm 2.2): E_theta[beta'_gamma(c~ - phi~) c]
  * = E_theta[gamma (c~ - phi~)^+ c] on fresh samples, in price units; mass E_theta[beta'_gamma], 1 at convergence; the
  * penalty term and how many points carry it; the constant direction's gap.
  */

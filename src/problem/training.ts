@@ -25,8 +25,9 @@ export const trainingSchema = z.strictObject({
   grid: z.number().int().min(0).max(1 << 16, 'must be at most 65,536').default(1024),
   /**
    * Final penalty parameter of beta_gamma(t) = gamma/2 (t^+)^2, in units of the cost's standard deviation under theta.
-   * Default (defaultGamma in src/models/defaults.ts): 40000 for d = 2, growing with the dimension: the optimal coupling is more
-   * singular in more dimensions, and the penalty's downward bias grows with them.
+   * Default (defaultGamma in src/models/defaults.ts): reduced form 40000 at d = 2, growing with the dimension (its theta is
+   * independent, and the optimal coupling more singular in more dimensions); full form 40000 at any d (its theta's
+   * structured rows lie on the Gaussian optimum).
    */
   gamma: z.number().positive().max(1e9, 'must be at most 1e9 (the penalty then dominates float32 training; the defaults are below 1e7)').optional(),
   /**

@@ -41,8 +41,8 @@ export interface NeuralDetails {
  * Value: the penalized objective J = int phi + P at the trained potentials, P = E_theta[beta_gamma(c - phi)] (the
  * estimate of the penalized value V_gamma; int phi alone is V_gamma - P). Error bar (docs/bibliography.md, "penalty
  * bias"): by the envelope theorem dV_gamma/dgamma = P / gamma, so a bias V - V_gamma = C gamma^-alpha has
- * V - V_gamma = P / alpha; alpha >= 1/d (below the smoothing rate 2/(d + 1) of an optimum of codimension d - 1 in
- * theta's structured rows), so error = d P + 2 tail stderr (the training noise) + the objective's gap along the
+ * V - V_gamma = P / alpha; alpha >= 1/d (1 where theta's structured rows lie on the optimal coupling, the Gaussian
+ * cases; the smoothing rate 2/(d + 1) for an optimum of codimension d - 1 in them), so error = d P + 2 tail stderr (the training noise) + the objective's gap along the
  * constant direction (constantGap: J exceeds the penalized optimum by at least that much). Converged: that gap no
  * larger than the rest of the bar.
  */
