@@ -88,8 +88,8 @@ export async function evaluate(engine: Engine, dual: Dual, gamma: number, n: num
       for (let b = 0; b < m; b++) phi[b] += mult ? mult[b] * out[b] : out[b];
     }
     for (let b = 0; b < m; b++) {
-      slack[done + b] = batch.cost[b] - phi[b];
-      const rho = gamma * Math.max(0, batch.cost[b] - phi[b]);
+      const v = (slack[done + b] = batch.cost[b] - phi[b]);
+      const rho = gamma * Math.max(0, v);
       mass += rho;
       const p = (rho * rho) / (2 * gamma);
       penalty += p;
