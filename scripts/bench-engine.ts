@@ -1,15 +1,16 @@
 /**
  * Training throughput (samples/s of forward + backward + Adam) of the engines at batch 1000 and
  * 16384, for the networks of the reduced d=2 dual and of the full dual at d = 2, 5 and 10 as the solver builds them by
- * default (3 hidden ReLU layers of 64; the full form has 2d scalar statics and d holdings of d inputs, whose width is
- * halved from d = 5: defaultHoldingsWidth), and of scripts/bench_torch.py (same networks, loss and optimizer) when a
+ * default (training's default depth and width, 3 hidden ReLU layers of 64; the full form has 2d statics, each reading the
+ * price and its square (training.squaredPrice), and d holdings of d inputs, whose width is halved from d = 5:
+ * defaultHoldingsWidth), and of scripts/bench_torch.py (same networks, loss and optimizer) when a
  * python3 with torch is found, with the BLAS it loaded and its threads. It then prints each row in nominal GFLOP/s
  * (trainFlops) beside the ceilings: the GEMM of the engine's kernels (native when built, relaxed-SIMD WebAssembly) on one
  * thread, and torch.mm of large matrices.
  * Engines are measured interleaved, `--reps` times each; the medians are printed.
- * With --grid G the scalar inputs are normal scores of G equally spaced quantile levels (as when a
- * formulation samples levels on a grid): the wasm engine then groups equal inputs (exact), the others
- * do not; PyTorch rows are skipped there.
+ * With --grid G the scalar inputs and the statics' prices are normal scores of G equally spaced quantile levels (as
+ * when a formulation samples levels on a grid) and the batch carries their groups, as the sampler's does: the wasm
+ * engine then evaluates each distinct input once (exact), the others do not; PyTorch rows are skipped there.
  * Usage: npx tsx scripts/bench-engine.ts [--reps 3] [--seconds 2] [--engines wasm,wasm-relaxed-simd,wasm-simd,tfjs] [--grid G]
  */
 import { spawnSync } from 'node:child_process';
@@ -17,12 +18,13 @@ import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../src/core/random.js';
 import { stdNormalQuantile } from '../src/math/normal.js';
+import { squareFeature } from '../src/models/features.js';
 import type { Engine, LossBatch, NetSpec } from '../src/models/engines/contract.js';
 import { createEngine } from '../src/models/engines/registry.js';
 import { compileKernel, instantiateKernel, MAX_PAGES, type KernelSource } from '../src/models/engines/wasm/kernels.js';
 import { initWeights } from '../src/models/engines/weights.js';
 import { defaultHoldingsWidth } from '../src/models/defaults.js';
-import { ENGINE_NAMES, type EngineName } from '../src/problem/training.js';
+import { ENGINE_NAMES, trainingSchema, type EngineName } from '../src/problem/training.js';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,15 +37,18 @@ const grid = Number(arg('grid', '0'));
 for (const e of engines) if (!ENGINE_NAMES.includes(e)) throw new Error(`--engines: unknown engine ${e} (known: ${ENGINE_NAMES.join(', ')})`);
 const GAMMA = 1000;
 
-const WIDTH = 64;
+const DEFAULTS = trainingSchema.parse({});
+const WIDTH = DEFAULTS.width;
+/** Inputs of a static potential's network as the solver builds it by default: the price, and its square (training.squaredPrice). */
+const STATIC_INPUTS = DEFAULTS.squaredPrice ? 2 : 1;
 // reduced d=2: phi~(u), phi_1, phi_2, h_1(u), h_2(u); full at d: 2d statics phi_{t,i}, d holdings h_i(x_1..x_d) of the default width
 const full = (d: number) => ({
-  inputs: [...Array(2 * d).fill(1), ...Array(d).fill(d)],
+  inputs: [...Array(2 * d).fill(STATIC_INPUTS), ...Array(d).fill(d)],
   weights: [...Array(2 * d).fill(1), ...Array(d).fill(0)],
   holdingsWidth: defaultHoldingsWidth('full', d, WIDTH),
 });
 const FORMS: Record<string, { inputs: number[]; weights: number[]; holdingsWidth: number }> = {
-  reduced: { inputs: [1, 1, 1, 1, 1], weights: [1, 1, 1, 0, 0], holdingsWidth: defaultHoldingsWidth('reduced', 2, WIDTH) },
+  reduced: { inputs: [1, STATIC_INPUTS, STATIC_INPUTS, 1, 1], weights: [1, 1, 1, 0, 0], holdingsWidth: defaultHoldingsWidth('reduced', 2, WIDTH) },
   full: full(2),
   'full-d5': full(5),
   'full-d10': full(10),
@@ -51,7 +56,7 @@ const FORMS: Record<string, { inputs: number[]; weights: number[]; holdingsWidth
 const BATCHES = [1000, 16384];
 
 /** Hidden widths of a form's networks, in the order of `inputs`: statics WIDTH, holdings (weight 0) holdingsWidth. */
-const hiddenOf = (form: string) => FORMS[form].weights.map((w) => Array(3).fill(w ? WIDTH : FORMS[form].holdingsWidth) as number[]);
+const hiddenOf = (form: string) => FORMS[form].weights.map((w) => Array(DEFAULTS.depth).fill(w ? WIDTH : FORMS[form].holdingsWidth) as number[]);
 
 /**
  * Nominal floating-point operations of one training sample, as a dense implementation does them: per layer the forward
@@ -89,9 +94,28 @@ function kernelCeiling(source: KernelSource): { kind: string; gflops: number } {
 function syntheticBatch(form: string, B: number, rng: Rng): LossBatch {
   const f = FORMS[form];
   const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
-  const levels = (n: number) => Float32Array.from({ length: n }, () => stdNormalQuantile((Math.floor(rng.uniform() * grid) + 0.5) / grid));
-  const input = (i: number) => (grid > 0 && i === 1 ? levels(B) : normal(B * i));
-  return { size: B, inputs: f.inputs.map(input), multipliers: f.weights.map((w) => (w ? null : normal(B))), cost: normal(B) };
+  // a scalar input (or a static's price) on the grid: the rows' levels, and the groups the sampler gives the engine
+  const onGrid = (inputs: number) => {
+    const level = Array.from({ length: B }, () => Math.floor(rng.uniform() * grid));
+    const distinct = [...new Set(level)];
+    const features = (l: number) => {
+      const z = stdNormalQuantile((l + 0.5) / grid);
+      return inputs === 1 ? [z] : [z, squareFeature(z)];
+    };
+    const slot = new Map(distinct.map((l, u) => [l, u]));
+    return {
+      x: Float32Array.from(level.flatMap(features)),
+      group: { values: Float32Array.from(distinct.flatMap(features)), index: Int32Array.from(level, (l) => slot.get(l)!) },
+    };
+  };
+  const drawn = f.inputs.map((i, k) => (grid > 0 && (i === 1 || f.weights[k]) ? onGrid(i) : { x: normal(B * i), group: null }));
+  return {
+    size: B,
+    inputs: drawn.map((d) => d.x),
+    multipliers: f.weights.map((w) => (w ? null : normal(B))),
+    cost: normal(B),
+    ...(grid > 0 ? { groups: drawn.map((d) => d.group) } : {}),
+  };
 }
 
 async function measureEngine(name: EngineName, form: string, B: number): Promise<{ rate: number; label: string }> {
@@ -138,7 +162,7 @@ function runTorch(py: string, args: string[], env: NodeJS.ProcessEnv = process.e
 function measureTorch(py: string, form: string, B: number, threads: number): { rate: number; label: string } {
   // torch's own threads beside OpenBLAS's pool (2 threads as installed here) oversubscribe 2 cores (3.5x slower at 2 + 2, d = 10): with 2 torch threads BLAS gets 1
   const env = threads > 1 ? { ...process.env, OPENBLAS_NUM_THREADS: '1' } : process.env;
-  const out = runTorch(py, ['--form', form, '--batch', String(B), '--seconds', String(seconds), '--gamma', String(GAMMA), '--threads', String(threads), '--holdings-width', String(FORMS[form].holdingsWidth)], env);
+  const out = runTorch(py, ['--inputs', FORMS[form].inputs.join(','), '--weights', FORMS[form].weights.join(','), '--width', String(WIDTH), '--depth', String(DEFAULTS.depth), '--batch', String(B), '--seconds', String(seconds), '--gamma', String(GAMMA), '--threads', String(threads), '--holdings-width', String(FORMS[form].holdingsWidth)], env);
   torchSetup = `PyTorch ${out.torch}, BLAS ${out.blas}`;
   const blasThreads = out.blas_threads === null ? '' : `, BLAS ${out.blas_threads}`;
   return { rate: out.samples_per_s, label: `pytorch-${out.torch} ${out.threads} thread${out.threads > 1 ? 's' : ''}${blasThreads}${threads ? '' : ' (as installed)'}` };
@@ -171,7 +195,7 @@ for (let rep = 0; rep < reps; rep++)
       }
 
 const cols = Object.keys(FORMS).flatMap((form) => BATCHES.map((B) => ({ form, B })));
-console.log(`networks: 3 hidden layers of ${WIDTH}; holdings width ${Object.entries(FORMS).map(([form, f]) => `${form} ${f.holdingsWidth}`).join(', ')}`);
+console.log(`networks: ${DEFAULTS.depth} hidden ReLU layers of ${WIDTH}, statics of ${STATIC_INPUTS} input${STATIC_INPUTS > 1 ? 's (price and squared price)' : ''}; holdings width ${Object.entries(FORMS).map(([form, f]) => `${form} ${f.holdingsWidth}`).join(', ')}`);
 const fmt = (x: number) => `${(x / 1000).toFixed(1)}k`.padStart(9);
 console.log(`node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
 console.log(`training samples/s, median of ${reps} interleaved runs of ${seconds} s each`);

@@ -1,20 +1,12 @@
-"""PyTorch twin of scripts/bench-engine.ts: the same networks (dense ReLU, 3 hidden layers of 64, the holdings of
---holdings-width), the same generic VMOT loss (src/models/engine.ts) and Adam; prints one JSON line with training
-samples/s."""
+"""PyTorch twin of scripts/bench-engine.ts: the networks it names (--inputs and --weights per network; dense ReLU,
+--depth hidden layers of --width, those of weight 0 (the holdings) of --holdings-width), the same generic VMOT loss
+(src/models/engines/contract.ts) and Adam; prints one JSON line with training samples/s."""
 import argparse
 import ctypes
 import json
 import time
 
 import torch
-
-
-def specs(form):
-    # reduced d=2: phi~(u), phi_1(y1), phi_2(y2), h_1(u), h_2(u); full (d=2, or full-dN): phi_{t,i} (2d), h_i(x_1..x_d) (d)
-    if form == "reduced":
-        return [1, 1, 1, 1, 1], [1.0, 1.0, 1.0, 0.0, 0.0]
-    d = 2 if form == "full" else int(form.split("-d")[1])
-    return [1] * (2 * d) + [d] * d, [1.0] * (2 * d) + [0.0] * d
 
 
 def loaded(part):
@@ -61,7 +53,10 @@ def net(inputs, width, depth):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--form", default="reduced", help="reduced, full, or full-dN (the full form's networks at d = N)")
+    ap.add_argument("--inputs", default="1,2,2,1,1", help="inputs of each network, comma-separated")
+    ap.add_argument("--weights", default="1,1,1,0,0", help="integral weight of each network (0: a holding, with a multiplier)")
+    ap.add_argument("--width", type=int, default=64, help="width of the hidden layers of the networks of weight 1")
+    ap.add_argument("--depth", type=int, default=3, help="hidden layers per network")
     ap.add_argument("--batch", type=int, default=1000)
     ap.add_argument("--seconds", type=float, default=2.0)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: as installed)")
@@ -75,8 +70,8 @@ def main():
     if a.ceiling:
         print(json.dumps({"sgemm_gflops": sgemm_gflops(a.seconds), "threads": torch.get_num_threads(), "blas_threads": blas_threads()}))
         return
-    ins, w = specs(a.form)
-    nets = [net(i, 64 if wk else a.holdings_width, 3) for i, wk in zip(ins, w)]
+    ins, w = [int(i) for i in a.inputs.split(",")], [float(x) for x in a.weights.split(",")]
+    nets = [net(i, a.width if wk else a.holdings_width, a.depth) for i, wk in zip(ins, w)]
     params = [p for n in nets for p in n.parameters()]
     opt = torch.optim.Adam(params, lr=1e-4, betas=(0.9, 0.999), eps=1e-8)
     B = a.batch

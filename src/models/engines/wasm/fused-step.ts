@@ -316,9 +316,10 @@ function backwardNet(layout: Layout, kern: Kernel, k: number, x: number, n: numb
     kern.gemm(L.inP, n, L.outP, a, 1, L.inP, g, grads + L.w * 4, 0, 0, 0);
     kern.gemm(1, n, L.outP, layout.ones, 0, 1, g, grads + L.b * 4, 0, 0, 0);
     if (l > 0) {
-      // G_prev = (G W^T) masked by the ReLU derivative of the previous activations
+      // G_prev = (G W^T) masked by the ReLU derivative of the previous activations; G's padding columns are zero, so
+      // the product runs over the L.out true ones (1 of 8 at the output layer)
       const next = scratch + (g === scratch + layout.g0 ? layout.g1 : layout.g0);
-      kern.gemm(n, L.outP, L.inP, g, L.outP, 1, layout.wt + L.w * 4, next, layout.zeros, a, 0);
+      kern.gemm(n, L.out, L.inP, g, L.outP, 1, layout.wt + L.w * 4, next, layout.zeros, a, 0);
       g = next;
     }
   }
