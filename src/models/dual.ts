@@ -99,8 +99,6 @@ export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDat
       const dates = Array.from({ length: T }, (_, t) => levels.slice(t * d, (t + 1) * d));
       incrementRows(dates, variance, m, grid > 0, setup.antitone ?? false, rng.child('increments'));
     }
-    const s = new Float64Array(T * d);
-    const z = new Float64Array(T * d);
     const inputs = inputsOf.map((k) => new Float32Array(n * k));
     const multipliers = roles.map((r) => (r.kind === 'h' ? new Float32Array(n) : null));
     const raw = new Float64Array(n);
@@ -123,35 +121,49 @@ export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDat
       price[v].forEach((p, j) => phiFeatures((p - mean[r.date][r.asset]) / scale[r.date][r.asset], values, j * phiInputs));
       return { values, index: levels[v].index };
     };
-    for (let b = 0; b < n; b++) {
-      let zu = 0;
-      if (reduced) {
-        const j = levels[0].index[b];
-        zu = score[j];
-        for (let i = 0; i < d; i++) s[i] = firstDate[i][j];
-      }
-      for (let t = first; t < T; t++)
-        for (let i = 0; i < d; i++) {
-          const v = varOf(t, i);
-          s[t * d + i] = price[v][levels[v].index[b]];
-        }
-      for (let t = 0; t < T; t++) for (let i = 0; i < d; i++) z[t * d + i] = (s[t * d + i] - mean[t][i]) / scale[t][i];
-      for (let k = 0; k < roles.length; k++) {
-        const r = roles[k];
-        const x = inputs[k];
-        if (r.kind === 'phi0') x[b] = zu;
-        else if (r.kind === 'phi') phiFeatures(z[r.date * d + r.asset], x, b * phiInputs);
+    // column by column: the rows' prices s[t d + i], standardized z, and the first date's normal score zu (reduced)
+    const zu = new Float64Array(n);
+    const s = Array.from({ length: T * d }, () => new Float64Array(n));
+    const z = Array.from({ length: T * d }, () => new Float64Array(n));
+    for (let t = 0; t < T; t++)
+      for (let i = 0; i < d; i++) {
+        const [col, zc] = [s[t * d + i], z[t * d + i]];
+        if (reduced && t === 0) for (let b = 0; b < n; b++) col[b] = firstDate[i][levels[0].index[b]];
         else {
-          const w = inputsOf[k];
-          const o = b * w;
-          if (reduced) {
-            x[o] = zu;
-            for (let j = 0; j < r.date * d; j++) x[o + 1 + j] = z[d + j];
-          } else for (let j = 0; j < w; j++) x[o + j] = z[j];
-          multipliers[k]![b] = (s[(r.date + 1) * d + r.asset] - s[r.date * d + r.asset]) / scale[r.date + 1][r.asset];
+          const v = varOf(t, i);
+          for (let b = 0; b < n; b++) col[b] = price[v][levels[v].index[b]];
         }
+        for (let b = 0; b < n; b++) zc[b] = (col[b] - mean[t][i]) / scale[t][i];
       }
-      raw[b] = payoff(s);
+    if (reduced) for (let b = 0; b < n; b++) zu[b] = score[levels[0].index[b]];
+    // the holdings of one date read the same inputs: written once, copied to the others
+    const holdingInputs = new Map<number, Float32Array>();
+    roles.forEach((r, k) => {
+      const x = inputs[k];
+      if (r.kind === 'phi0') x.set(zu);
+      else if (r.kind === 'phi') {
+        const zc = z[r.date * d + r.asset];
+        for (let b = 0; b < n; b++) phiFeatures(zc[b], x, b * phiInputs);
+      } else {
+        const w = inputsOf[k];
+        const same = holdingInputs.get(r.date);
+        if (same) x.set(same);
+        else {
+          // reduced: (zu, z of dates 1..t); full: z of dates 0..t
+          const from = reduced ? [zu, ...z.slice(d, d + r.date * d)] : z.slice(0, w);
+          from.forEach((zc, j) => {
+            for (let b = 0; b < n; b++) x[b * w + j] = zc[b];
+          });
+          holdingInputs.set(r.date, x);
+        }
+        const [later, now, m] = [s[(r.date + 1) * d + r.asset], s[r.date * d + r.asset], multipliers[k]!];
+        for (let b = 0; b < n; b++) m[b] = (later[b] - now[b]) / scale[r.date + 1][r.asset];
+      }
+    });
+    const row = new Float64Array(T * d);
+    for (let b = 0; b < n; b++) {
+      for (let c = 0; c < T * d; c++) row[c] = s[c][b];
+      raw[b] = payoff(row);
       cost[b] = (scaling.sign * raw[b] - scaling.shift) / scaling.scale;
     }
     // scalar networks on a grid: their distinct inputs and row indices, so the engine need not search for repeats

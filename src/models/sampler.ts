@@ -63,11 +63,16 @@ export function incrementRows(dates: Levels[][], variance: number[][], m: number
 export function quantileLevels(n: number, grid: number, rng: Rng): Levels {
   if (grid <= 0) return { u: Float64Array.from({ length: n }, () => rng.uniform()), index: Int32Array.from({ length: n }, (_, b) => b) };
   const e = rng.uniform();
-  const u = Float64Array.from({ length: grid }, (_, j) => (j + e) / grid);
-  const index = Int32Array.from({ length: n }, (_, b) => b % grid);
+  const u = new Float64Array(grid);
+  for (let j = 0; j < grid; j++) u[j] = (j + e) / grid;
+  const index = new Int32Array(n);
+  for (let b = 0; b < n; b++) index[b] = b % grid;
+  // Fisher-Yates, from the last row down
   for (let b = n - 1; b > 0; b--) {
     const a = Math.floor(rng.uniform() * (b + 1));
-    [index[a], index[b]] = [index[b], index[a]];
+    const swap = index[a];
+    index[a] = index[b];
+    index[b] = swap;
   }
   return { u, index };
 }

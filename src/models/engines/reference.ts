@@ -71,7 +71,7 @@ export function lossAndGradient(weights: NetWeights[], batch: LossBatch, integra
   const acts = weights.map((net, k) => forwardLayers(net, batch.inputs[k], B));
   const outs = acts.map((a) => a[a.length - 1]);
   const seeds = weights.map(() => new Float64Array(B));
-  const { sumSq, sumValue } = penaltyAtOutputs(batch, (k, b) => outs[k][b], integralWeights, gamma, (k, b, g) => (seeds[k][b] = g));
+  const { sumSq, sumValue } = penaltyAtOutputs(batch, outs, outs.map(() => null), integralWeights, gamma, seeds);
   const grads = weights.map((net, k) => backward(net, acts[k], seeds[k], B));
   const value = sumValue / B;
   return { loss: value + (gamma / 2) * (sumSq / B), value, grads };

@@ -110,13 +110,7 @@ export class WasmEngine implements Engine {
       return new Float32Array(this.memory.buffer).slice(io.out / 4, io.out / 4 + rows[k]);
     });
     const seeds = rows.map((n) => new Float64Array(n));
-    const { sumSq, sumValue } = penaltyAtOutputs(
-      batch,
-      (k, b) => outs[k][groups[k].index[b]],
-      integralWeights,
-      gamma,
-      (k, b, g) => (seeds[k][groups[k].index[b]] += g),
-    );
+    const { sumSq, sumValue } = penaltyAtOutputs(batch, outs, groups.map((g) => g.index), integralWeights, gamma, seeds);
     const f32 = new Float32Array(this.memory.buffer);
     seeds.forEach((sd, k) => f32.set(sd, io.mult[k] / 4));
     transposeWeights(this.layout, this.kernel);
