@@ -145,6 +145,23 @@ describe.each(NAMES)('engine %s against the reference', (name) => {
     expect(relDiff(firstGradient(e), ref.grads)).toBeLessThan(1e-5);
   });
 
+  it('agrees when the penalty is zero on most rows (the WASM engine then back-propagates only the rows of nonzero seed)', async () => {
+    const base = gridBatch(500, rng.child('few'));
+    const batch = { ...base, cost: base.cost.map((c) => c - 1.5) };
+    // the reference's outputs: few rows keep c - phi > 0 with the lowered cost, so the holding's seed is 0 on the rest
+    const reference = new ReferenceEngine(opts);
+    const outs = await Promise.all(specs.map((_, k) => reference.evaluate(k, batch.inputs[k], 500)));
+    const phi = (b: number) => outs.reduce((sum, o, k) => sum + (batch.multipliers[k] ? batch.multipliers[k]![b] : 1) * o[b], 0);
+    const positive = Array.from({ length: 500 }, (_, b) => batch.cost[b] - phi(b)).filter((r) => r > 0).length;
+    expect(positive).toBeGreaterThan(5);
+    expect(positive).toBeLessThan(100);
+    const ref = lossAndGradient(weights, batch, opts.loss.integralWeights, opts.loss.gamma);
+    const e = await create();
+    const got = await e.step(batch, 1e-3);
+    expect(rel(got.loss, ref.loss)).toBeLessThan(1e-5);
+    expect(relDiff(firstGradient(e), ref.grads)).toBeLessThan(1e-5);
+  });
+
   it("agrees on a batch of the grid sampler, whose groups an engine may take as given", async () => {
     const marginals = [[normalMarginal(0, 1), normalMarginal(0, 1.5)], [normalMarginal(0, 2), normalMarginal(0, 2.5)]];
     const payoff = buildPayoff({ type: 'quadratic', date: 1, matrix: [[0, 1], [0, 0]] }, { T: 2, d: 2 }).value;

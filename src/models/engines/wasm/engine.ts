@@ -97,7 +97,7 @@ export class WasmEngine implements Engine {
 
   /**
    * The same step when many rows share inputs (groupRows): outputs of each distinct input, the loss and
-   * its gradient per batch row summed per distinct input, then forward and backward per distinct input.
+   * its gradient per batch row summed per distinct input, then forward and backward per distinct input whose seed is not zero (keepSeeded).
    */
   private groupedStep(batch: LossBatch, groups: RowGroups[], lr: number, gamma: number): StepResult {
     const B = batch.size;
@@ -112,9 +112,9 @@ export class WasmEngine implements Engine {
     const seeds = rows.map((n) => new Float64Array(n));
     const { sumSq, sumValue } = penaltyAtOutputs(batch, outs, groups.map((g) => g.index), integralWeights, gamma, seeds);
     const f32 = new Float32Array(this.memory.buffer);
-    seeds.forEach((sd, k) => f32.set(sd, io.mult[k] / 4));
+    const kept = seeds.map((sd, k) => keepSeeded(f32, io.x[k] / 4, io.mult[k] / 4, this.opts.specs[k].inputs, sd));
     transposeWeights(this.layout, this.kernel);
-    this.run({ job: Job.Backprop, net: 0, rows: B, gamma, netRows: rows });
+    this.run({ job: Job.Backprop, net: 0, rows: B, gamma, netRows: kept });
     return this.adamStep(lr, gamma, B, sumSq, sumValue);
   }
 
@@ -213,6 +213,23 @@ export class WasmEngine implements Engine {
     for (let d = Atomics.load(ctrl, CTRL.done); d < this.workers.length; d = Atomics.load(ctrl, CTRL.done)) Atomics.wait(ctrl, CTRL.done, d);
     if (Atomics.load(ctrl, CTRL.error)) throw new Error('a WasmEngine worker failed (see its message)');
   }
+}
+
+/**
+ * Moves the distinct rows of one network whose seed is not zero to the front of its input region (`x`, `inputs` floats
+ * a row) and writes their seeds at `mult`; returns how many. A row of seed 0 adds exactly nothing to the gradient, so
+ * the backward pass skips it: a holding's seed is zero wherever the penalty is (late in training, all but a few dozen
+ * of 8192 rows), as the fused pass's seedRows finds row by row.
+ */
+function keepSeeded(f32: Float32Array, x: number, mult: number, inputs: number, seeds: Float64Array): number {
+  let m = 0;
+  for (let j = 0; j < seeds.length; j++) {
+    if (seeds[j] === 0) continue;
+    if (m !== j) f32.copyWithin(x + m * inputs, x + j * inputs, x + (j + 1) * inputs);
+    f32[mult + m] = seeds[j];
+    m += 1;
+  }
+  return m;
 }
 
 /** Starts one worker (the compiled .js next to this file, or the .ts source through tsx) and waits until it listens. */
