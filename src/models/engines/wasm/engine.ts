@@ -104,14 +104,13 @@ export class WasmEngine implements Engine {
     const { integralWeights } = this.opts.loss;
     const io = this.reserve(B);
     const rows = groups.map((g, k) => g.values.length / this.opts.specs[k].inputs);
-    const outs = groups.map((g, k) => {
-      new Float32Array(this.memory.buffer).set(g.values, io.x[k] / 4);
-      this.run({ job: Job.Eval, net: k, rows: rows[k] });
-      return new Float32Array(this.memory.buffer).slice(io.out / 4, io.out / 4 + rows[k]);
-    });
+    const f32 = new Float32Array(this.memory.buffer);
+    groups.forEach((g, k) => f32.set(g.values, io.x[k] / 4));
+    // one job for all networks' outputs, each at its multiplier slot (the seeds overwrite them below)
+    this.run({ job: Job.Eval, net: -1, rows: 0, netRows: rows });
+    const outs = rows.map((n, k) => f32.slice(io.mult[k] / 4, io.mult[k] / 4 + n));
     const seeds = rows.map((n) => new Float64Array(n));
     const { sumSq, sumValue } = penaltyAtOutputs(batch, outs, groups.map((g) => g.index), integralWeights, gamma, seeds);
-    const f32 = new Float32Array(this.memory.buffer);
     const kept = seeds.map((sd, k) => keepSeeded(f32, io.x[k] / 4, io.mult[k] / 4, this.opts.specs[k].inputs, sd));
     transposeWeights(this.layout, this.kernel);
     this.run({ job: Job.Backprop, net: 0, rows: B, gamma, netRows: kept });

@@ -124,14 +124,17 @@ export function initMemory(layout: Layout, f32: Float32Array): void {
   f32.fill(0, layout.scratch / 4, (layout.scratch + layout.scratchBytes * layout.threads) / 4);
 }
 
-/** Train: fused step on the batch rows; Eval: one network's outputs; Backprop: forward and backward of grouped rows with given seeds. */
+/**
+ * Train: fused step on the batch rows; Eval: one network's outputs (at `out`), or with net -1 every network's outputs
+ * of its netRows rows (each at its multiplier slot); Backprop: forward and backward of grouped rows with given seeds.
+ */
 export const Job = { Train: 1, Eval: 2, Backprop: 3 } as const;
 export type Job = (typeof Job)[keyof typeof Job];
 
 /** What one job needs besides the layout: loss constants and which rows carry multipliers. */
 export interface JobSpec {
   job: Job;
-  /** Network evaluated by an Eval job. */
+  /** Network evaluated by an Eval job; -1: all of them. */
   net: number;
   rows: number;
   capacity: number;
@@ -160,13 +163,8 @@ function runChunk(layout: Layout, kern: Kernel, mem: WebAssembly.Memory, tid: nu
   const [r0, r1] = rowsOf(layout, c, spec.rows);
   const scratch = layout.scratch + tid * layout.scratchBytes;
   if (spec.job === Job.Eval) {
-    const net = layout.nets[spec.net];
-    const last = scratch + net[net.length - 1].act;
-    for (let s = r0; s < r1; s += layout.tile) {
-      const n = Math.min(layout.tile, r1 - s);
-      forwardNet(layout, kern, spec.net, io.x[spec.net] + s * layout.specs[spec.net].inputs * 4, n, scratch);
-      for (let i = 0; i < n; i++) f32[io.out / 4 + s + i] = f32[last / 4 + i * 8];
-    }
+    if (spec.net >= 0) return evalRows(layout, kern, f32, io, spec.net, r0, r1, io.out, scratch);
+    layout.nets.forEach((_, k) => evalRows(layout, kern, f32, io, k, ...rowsOf(layout, c, spec.netRows[k]), io.mult[k], scratch));
     return;
   }
   const grads = layout.grads + c * layout.size * 4;
@@ -203,6 +201,17 @@ function runChunk(layout: Layout, kern: Kernel, mem: WebAssembly.Memory, tid: nu
   const st = new Float64Array(buffer, layout.stats + c * 16, 2);
   st[0] = sumSq;
   st[1] = sumValue;
+}
+
+/** Outputs of network k on its input rows [r0, r1), written from byte offset `out` on. */
+function evalRows(layout: Layout, kern: Kernel, f32: Float32Array, io: IoLayout, k: number, r0: number, r1: number, out: number, scratch: number): void {
+  const net = layout.nets[k];
+  const last = scratch + net[net.length - 1].act;
+  for (let s = r0; s < r1; s += layout.tile) {
+    const n = Math.min(layout.tile, r1 - s);
+    forwardNet(layout, kern, k, io.x[k] + s * layout.specs[k].inputs * 4, n, scratch);
+    for (let i = 0; i < n; i++) f32[out / 4 + s + i] = f32[last / 4 + i * 8];
+  }
 }
 
 /** Backprop job, chunk c: every network's share of its grouped rows, forward again then backward from the seeds in its multiplier slot. */
