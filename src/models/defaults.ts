@@ -14,8 +14,15 @@ export function defaultHoldingsWidth(kind: FormulationKind, d: number, width: nu
   return kind === 'full' && d >= 5 ? Math.max(1, Math.floor(width / 2)) : width;
 }
 
-/** Default batch: the reduced form's networks are scalar (cheap on the stratified grid); the full form's holdings see every row. */
-export const DEFAULT_BATCH = { reduced: 16384, full: 8192 } as const;
+/**
+ * Default batch: 16384 for the reduced form, whose networks are scalar (cheap on the stratified grid); the full form's
+ * holdings see every row, so 8192 up to d = 4 and 16384 from d = 5, where the gradient noise of 8192 left the
+ * potentials above their minimum (Table 2 at d = 5, seeds 7 / 8 / 9: +1.19% / +0.50% / +0.28% at 8192 in 112-127 s,
+ * +0.90% / +0.37% / +0.17% at 16384 in 196-212 s; drawn d = 7 +1.63% to +0.36%, d = 10 +0.43% to +0.41% in 476 s).
+ */
+export function defaultBatch(kind: FormulationKind, d: number): number {
+  return kind === 'full' && d < 5 ? 8192 : 16384;
+}
 
 /**
  * Default final penalty, fitted on Table 2 and the null cost: reduced form 40000 (k - 2)^2 for its k = 1 + (T - 1) d

@@ -6,7 +6,7 @@ import { Rng } from '../core/random.js';
 import type { BoundSide, FirstDateMap, FormulationChoice, FormulationKind } from '../problem/formulation.js';
 import type { Problem } from '../problem/problem.js';
 import { loadCheckpoint, saveCheckpoint, type TracePoint } from './checkpoint.js';
-import { DEFAULT_BATCH, defaultGamma, defaultSteps } from './defaults.js';
+import { defaultBatch, defaultGamma, defaultSteps } from './defaults.js';
 import { divergence } from './divergence.js';
 import type { CostScaling, NetRole } from './dual.js';
 import type { Engine, NetSpec, NetWeights } from './engines/contract.js';
@@ -72,9 +72,12 @@ export async function trainBound(problem: Problem, side: BoundSide, choice: Form
     adam: { beta1: opts.betas[0], beta2: opts.betas[1], eps: 1e-8 },
     weights: initWeights(dual.specs, rng.child(`init/${side}`)),
   });
+  // resolved defaults go into the checkpoint's fingerprint: a default that changes between versions does not resume
+  const steps = opts.steps ?? defaultSteps(choice.kind);
+  const batchSize = opts.batch ?? defaultBatch(choice.kind, problem.d);
   try {
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify({ problem: problem.fingerprint, side, kind: choice.kind, map: choice.map, theta: choice.thetaMap, engine: engine.arithmetic, specs: dual.specs }))
+      .update(JSON.stringify({ problem: problem.fingerprint, side, kind: choice.kind, map: choice.map, theta: choice.thetaMap, engine: engine.arithmetic, specs: dual.specs, steps, batch: batchSize, gamma }))
       .digest('hex');
     const cpFile = options.checkpointDir ? join(options.checkpointDir, `checkpoint-${side}.json`) : undefined;
     const cp = cpFile ? loadCheckpoint(cpFile, fingerprint, options.onNotice) : undefined;
@@ -97,8 +100,6 @@ export async function trainBound(problem: Problem, side: BoundSide, choice: Form
       lastSave = performance.now();
       savedStep = step;
     };
-    const steps = opts.steps ?? defaultSteps(choice.kind);
-    const batchSize = opts.batch ?? DEFAULT_BATCH[choice.kind];
     const every = Math.max(1, Math.floor(steps / 200));
     const tailStart = steps - Math.max(1, Math.round(steps * opts.tailFraction));
     while (step < steps) {

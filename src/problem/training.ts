@@ -16,7 +16,7 @@ export const trainingSchema = z.strictObject({
   seed: z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1).default(7),
   /** Training steps; by default 3000 for the reduced form and 6000 for the full form (defaultSteps in src/models/defaults.ts). */
   steps: z.number().int().positive().max(1_000_000, 'must be at most 1,000,000').optional(),
-  /** Samples per step; by default 16384 for the reduced form and 8192 for the full form (its holdings see every row). */
+  /** Samples per step; by default 16384, and 8192 for the full form below d = 5 (its holdings see every row; defaultBatch). */
   batch: z.number().int().min(16).max(1 << 20, 'must be at most 1,048,576').optional(),
   /**
    * Stratification cells per quantile variable and step (src/models/sampler.ts quantileLevels); 0 draws independent

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { setupDual } from '../../src/models/setup.js';
+import { trainBound } from '../../src/models/train.js';
 import { parseProblem } from '../../src/problem/problem.js';
 import { chooseFormulation } from '../../src/solvers/formulation.js';
 
@@ -38,4 +39,19 @@ describe('width of the holdings networks (defaultHoldingsWidth)', () => {
     await expect(gaussian(2, 'full', { holdingsWidth: 0 })).rejects.toThrow(/training\.holdingsWidth/);
     await expect(gaussian(2, 'full', { holdingsWidth: 2000 })).rejects.toThrow(/training\.holdingsWidth.*at most 1024/);
   });
+});
+
+describe('default batch (defaultBatch)', () => {
+  /** The batch a trained bound reports it used (2 steps: only the resolved schedule is looked at). */
+  async function batchOf(d: number, formulation: 'full' | 'reduced', training: object = {}) {
+    const p = await gaussian(d, formulation, { steps: 2, evalSamples: 1024, ...training });
+    const choice = chooseFormulation(p.formulation, 'upper', p.payoff, p.marginals, p.training.seed);
+    return (await trainBound(p, 'upper', choice)).batch;
+  }
+  it('is 16384, and 8192 for the full form below d = 5; training.batch overrides it', async () => {
+    expect(await batchOf(4, 'full')).toBe(8192);
+    expect(await batchOf(5, 'full')).toBe(16384);
+    expect(await batchOf(2, 'reduced')).toBe(16384);
+    expect(await batchOf(5, 'full', { batch: 512 })).toBe(512);
+  }, 120_000);
 });

@@ -3,8 +3,8 @@ import type { LossBatch } from './contract.js';
 /**
  * The penalized dual loss of contract.ts at given network outputs o_kb (Eckstein-Kupper penalty beta_gamma(t) = gamma/2 (t^+)^2):
  *   L = sum_k w_k mean_b o_kb + gamma/2 mean_b r_b^2,  r_b = (c_b - sum_k m_kb o_kb)^+,
- * with its gradient dL/do_kb = (w_k - gamma m_kb r_b) / B added to seeds[k][j] for the row's slot j = index[k][b] (b when
- * index[k] is null: several rows may share a slot, as equal inputs of a network do), given o_kb = outs[k][j].
+ * with its gradient dL/do_kb = (w_k - gamma m_kb r_b) / B added to seeds[k][j] at the row's slot j = index[k][b] (j = b
+ * when index[k] is null), where o_kb = outs[k][j]; rows with equal inputs to network k may share a slot.
  * Returns the batch sums of r_b^2 and of sum_k w_k o_kb (loss = sumValue / B + gamma/2 sumSq / B).
  */
 export function penaltyAtOutputs(
