@@ -114,13 +114,16 @@ export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDat
     );
     const firstDate = reduced ? marginals[0].map((m, i) => levels[0].u.map((u) => m.quantile(antitone && i === 1 ? 1 - u : u))) : [];
     const score = reduced ? levels[0].u.map((u) => stdNormalQuantile(u)) : new Float64Array(0);
-    const scalarGroup = (r: NetRole) => {
-      if (r.kind !== 'phi') return { values: Float32Array.from(score), index: levels[0].index };
+    // a static's inputs at each distinct level of its variable: the rows' inputs are read from them, and on a grid they
+    // are the engine's groups
+    const levelFeatures = (r: NetRole) => {
       const v = varOf(r.date, r.asset);
       const values = new Float32Array(price[v].length * phiInputs);
       price[v].forEach((p, j) => phiFeatures((p - mean[r.date][r.asset]) / scale[r.date][r.asset], values, j * phiInputs));
       return { values, index: levels[v].index };
     };
+    const statics = roles.map((r) => (r.kind === 'phi' ? levelFeatures(r) : null));
+    const scalarGroup = (k: number) => statics[k] ?? { values: Float32Array.from(score), index: levels[0].index };
     // column by column: the rows' prices s[t d + i], standardized z, and the first date's normal score zu (reduced)
     const zu = new Float64Array(n);
     const s = Array.from({ length: T * d }, () => new Float64Array(n));
@@ -142,8 +145,8 @@ export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDat
       const x = inputs[k];
       if (r.kind === 'phi0') x.set(zu);
       else if (r.kind === 'phi') {
-        const zc = z[r.date * d + r.asset];
-        for (let b = 0; b < n; b++) phiFeatures(zc[b], x, b * phiInputs);
+        const { values, index } = statics[k]!;
+        for (let b = 0; b < n; b++) for (let j = 0; j < phiInputs; j++) x[b * phiInputs + j] = values[index[b] * phiInputs + j];
       } else {
         const w = inputsOf[k];
         const same = holdingInputs.get(r.date);
@@ -167,7 +170,7 @@ export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDat
       cost[b] = (scaling.sign * raw[b] - scaling.shift) / scaling.scale;
     }
     // scalar networks on a grid: their distinct inputs and row indices, so the engine need not search for repeats
-    const groups = grid > 0 ? roles.map((r, k) => (r.kind !== 'h' || inputsOf[k] === 1 ? scalarGroup(r) : null)) : undefined;
+    const groups = grid > 0 ? roles.map((r, k) => (r.kind !== 'h' || inputsOf[k] === 1 ? scalarGroup(k) : null)) : undefined;
     return { batch: { size: n, inputs, multipliers, cost, groups }, cost: raw };
   };
 
