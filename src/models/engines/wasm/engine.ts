@@ -68,7 +68,7 @@ export class WasmEngine implements Engine {
     const ctrl = controlBlock(opts.specs.length);
     const workers = await Promise.all(
       Array.from({ length: threads - 1 }, (_, i) =>
-        startWorker({ tid: i + 1, layout, memory, kernel, ctrl: ctrl.buffer, integralWeights: opts.loss.integralWeights }),
+        startWorker({ tid: i + 1, layout, memory, kernel, ctrl: ctrl.buffer, integralWeights: opts.loss.integralWeights, adam: opts.adam }),
       ),
     );
     const engine = new WasmEngine(opts, layout, memory, instantiateKernel(kernel, memory), ctrl, workers, kernel.kind);
@@ -86,7 +86,6 @@ export class WasmEngine implements Engine {
     batch.inputs.forEach((x, k) => f32.set(x.subarray(0, B * this.opts.specs[k].inputs), io.x[k] / 4));
     batch.multipliers.forEach((m, k) => m && f32.set(m.subarray(0, B), io.mult[k] / 4));
     f32.set(batch.cost.subarray(0, B), io.cost / 4);
-    transposeWeights(this.layout, this.kernel);
     this.run({ job: Job.Train, net: 0, rows: B, gamma, hasMult: batch.multipliers.map((m) => m !== null) });
     const stats = new Float64Array(this.memory.buffer, this.layout.stats, 2 * this.layout.chunks);
     let sumSq = 0;
@@ -112,18 +111,15 @@ export class WasmEngine implements Engine {
     const seeds = rows.map((n) => new Float64Array(n));
     const { sumSq, sumValue } = penaltyAtOutputs(batch, outs, groups.map((g) => g.index), integralWeights, gamma, seeds);
     const kept = seeds.map((sd, k) => keepSeeded(f32, io.x[k] / 4, io.mult[k] / 4, this.opts.specs[k].inputs, sd));
-    transposeWeights(this.layout, this.kernel);
     this.run({ job: Job.Backprop, net: 0, rows: B, gamma, netRows: kept });
     return this.adamStep(lr, gamma, B, sumSq, sumValue);
   }
 
-  /** Sums the chunks' gradients into one Adam step; returns the loss and value from the batch sums. */
+  /** Sums the chunks' gradients into one Adam step (a job over the networks, which also transposes their weights); returns the loss and value from the batch sums. */
   private adamStep(lr: number, gamma: number, B: number, sumSq: number, sumValue: number): StepResult {
     this.t += 1;
-    const { beta1, beta2, eps } = this.opts.adam;
-    const alpha = (lr * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t);
-    const L = this.layout;
-    this.kernel.adam(L.params, L.m, L.v, L.grads, L.chunks, L.size * 4, L.size, alpha, beta1, beta2, eps);
+    const { beta1, beta2 } = this.opts.adam;
+    this.run({ job: Job.Adam, net: 0, rows: 0, alpha: (lr * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t) });
     const value = sumValue / B;
     return { loss: value + (gamma / 2) * (sumSq / B), value };
   }
@@ -156,6 +152,7 @@ export class WasmEngine implements Engine {
     writeWeights(L, f32, L.params, state.weights);
     writeWeights(L, f32, L.m, state.adam.m);
     writeWeights(L, f32, L.v, state.adam.v);
+    transposeWeights(L, this.kernel);
     this.t = state.adam.t;
   }
 
@@ -199,7 +196,9 @@ export class WasmEngine implements Engine {
       hasMult: Array(K).fill(false),
       netRows: Array(K).fill(0),
       gamma: this.opts.loss.gamma,
+      alpha: 0,
       ...job,
+      adam: this.opts.adam,
       capacity: this.capacity,
       integralWeights: this.opts.loss.integralWeights,
     };

@@ -1,4 +1,4 @@
-import type { NetSpec, NetWeights } from '../contract.js';
+import type { AdamOptions, NetSpec, NetWeights } from '../contract.js';
 
 /**
  * The fused training step of the penalized dual loss (../contract.ts) for K dense ReLU networks, written
@@ -126,9 +126,10 @@ export function initMemory(layout: Layout, f32: Float32Array): void {
 
 /**
  * Train: fused step on the batch rows; Eval: one network's outputs (at `out`), or with net -1 every network's outputs
- * of its netRows rows (each at its multiplier slot); Backprop: forward and backward of grouped rows with given seeds.
+ * of its netRows rows (each at its multiplier slot); Backprop: forward and backward of grouped rows with given seeds;
+ * Adam: the update of the summed chunk gradients, one network at a time, each followed by its transposed weights.
  */
-export const Job = { Train: 1, Eval: 2, Backprop: 3 } as const;
+export const Job = { Train: 1, Eval: 2, Backprop: 3, Adam: 4 } as const;
 export type Job = (typeof Job)[keyof typeof Job];
 
 /** What one job needs besides the layout: loss constants and which rows carry multipliers. */
@@ -143,6 +144,9 @@ export interface JobSpec {
   hasMult: boolean[];
   /** Backprop: rows of each network (its distinct inputs, seeds in its multiplier slot). */
   netRows: number[];
+  /** Adam: the step size of this step (bias corrections included) and the fixed moments' constants. */
+  alpha: number;
+  adam: AdamOptions;
 }
 
 /** Rows [start, end) of chunk c when n rows are cut into the layout's chunks. */
@@ -153,7 +157,21 @@ function rowsOf(layout: Layout, c: number, n: number): [number, number] {
 
 /** Thread `tid`'s part of a job on memory `mem` with kernel `kern`: chunks taken from `next()` until they run out. */
 export function runJob(layout: Layout, kern: Kernel, mem: WebAssembly.Memory, tid: number, spec: JobSpec, next: () => number): void {
+  if (spec.job === Job.Adam) {
+    for (let k = next(); k < layout.nets.length; k = next()) adamNet(layout, kern, spec, k);
+    return;
+  }
   for (let c = next(); c < layout.chunks; c = next()) runChunk(layout, kern, mem, tid, spec, c);
+}
+
+/** Adam (Kingma-Ba 2015) on network k's parameters with the sum of the chunks' gradients, then W^T of its hidden-input layers. */
+function adamNet(layout: Layout, kern: Kernel, spec: JobSpec, k: number): void {
+  const net = layout.nets[k];
+  const first = net[0].w;
+  const count = net[net.length - 1].b + net[net.length - 1].outP - first;
+  const { beta1, beta2, eps } = spec.adam;
+  kern.adam(layout.params + first * 4, layout.m + first * 4, layout.v + first * 4, layout.grads + first * 4, layout.chunks, layout.size * 4, count, spec.alpha, beta1, beta2, eps);
+  transposeNet(layout, kern, k);
 }
 
 function runChunk(layout: Layout, kern: Kernel, mem: WebAssembly.Memory, tid: number, spec: JobSpec, c: number): void {
@@ -336,8 +354,12 @@ function backwardNet(layout: Layout, kern: Kernel, k: number, x: number, n: numb
 
 /** Writes W^T (outP x inP) of every hidden-input layer into the wt region for the backward pass. */
 export function transposeWeights(layout: Layout, kern: Kernel): void {
-  for (const net of layout.nets)
-    for (let l = 1; l < net.length; l++) kern.transpose(layout.params + net[l].w * 4, layout.wt + net[l].w * 4, net[l].inP, net[l].outP);
+  layout.nets.forEach((_, k) => transposeNet(layout, kern, k));
+}
+
+function transposeNet(layout: Layout, kern: Kernel, k: number): void {
+  const net = layout.nets[k];
+  for (let l = 1; l < net.length; l++) kern.transpose(layout.params + net[l].w * 4, layout.wt + net[l].w * 4, net[l].inP, net[l].outP);
 }
 
 /** Copies unpadded weights out of a padded parameter vector starting at byte offset `base`. */

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import type { AdamOptions } from '../contract.js';
 import { runJob, type Layout } from './fused-step.js';
 import { instantiateKernel, type KernelSource } from './kernels.js';
 import { CTRL, nextChunk, readJob } from './job-control.js';
@@ -11,6 +12,7 @@ interface WorkerInit {
   kernel: KernelSource;
   ctrl: SharedArrayBuffer;
   integralWeights: number[];
+  adam: AdamOptions;
 }
 
 const init = workerData as WorkerInit;
@@ -23,7 +25,7 @@ for (;;) {
   gen = Atomics.load(ctrl, CTRL.gen);
   if (Atomics.load(ctrl, CTRL.quit)) break;
   try {
-    runJob(init.layout, kernel, init.memory, init.tid, readJob(ctrl, init.integralWeights), () => nextChunk(ctrl));
+    runJob(init.layout, kernel, init.memory, init.tid, readJob(ctrl, init.integralWeights, init.adam), () => nextChunk(ctrl));
   } catch (e) {
     Atomics.store(ctrl, CTRL.error, 1);
     parentPort!.postMessage(String((e as Error)?.stack ?? e));
