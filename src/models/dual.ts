@@ -1,3 +1,4 @@
+import { finish, type Pieces } from '../core/pieces.js';
 import type { Rng } from '../core/random.js';
 import { stdNormalQuantile } from '../math/normal.js';
 import type { Marginal } from '../marginals/types.js';
@@ -26,9 +27,17 @@ export interface Dual {
    * Draws n points of theta (independent coupling of the quantile variables) and builds the loss batch;
    * with grid > 0 the levels of each variable are stratified on that many cells (quantileLevels).
    */
-  sample(n: number, rng: Rng, grid?: number): { batch: LossBatch; cost: Float64Array };
+  sample(n: number, rng: Rng, grid?: number): DualSample;
+  /** The same draw a piece at a time (a network's or a variable's column per piece), so it can overlap an engine step. */
+  sampling(n: number, rng: Rng, grid?: number): Pieces<DualSample>;
   /** Inputs of static network k (phi, phi0) at quantile levels u, u.length x its inputs (for the integrals of the static potentials). */
   scalarInputs(k: number, u: Float64Array): Float32Array;
+}
+
+export interface DualSample {
+  batch: LossBatch;
+  /** The unscaled cost c(x) of each row. */
+  cost: Float64Array;
 }
 
 /** Cost as the engine sees it: (sign * c - shift) / scale. */
@@ -91,27 +100,31 @@ export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDat
   const variables = reduced ? 1 + (T - 1) * d : T * d;
   const varOf = (t: number, i: number) => (reduced ? 1 + (t - 1) * d + i : t * d + i);
 
-  const sample = (n: number, rng: Rng, grid = setup.grid ?? 0) => {
-    const levels = Array.from({ length: variables }, (_, v) => quantileLevels(n, grid, rng.child(`u${v}`)));
+  function* sampling(n: number, rng: Rng, grid = setup.grid ?? 0): Pieces<DualSample> {
+    const levels: ReturnType<typeof quantileLevels>[] = [];
+    for (let v = 0; v < variables; v++) {
+      levels.push(quantileLevels(n, grid, rng.child(`u${v}`)));
+      yield;
+    }
     if (!reduced) {
       const m = Math.round(n * (setup.comonotoneShare ?? 0));
       comonotoneRows(levels.slice(0, d), m, grid > 0, setup.antitone);
       const dates = Array.from({ length: T }, (_, t) => levels.slice(t * d, (t + 1) * d));
       incrementRows(dates, variance, m, grid > 0, setup.antitone ?? false, rng.child('increments'));
+      yield;
     }
     const inputs = inputsOf.map((k) => new Float32Array(n * k));
     const multipliers = roles.map((r) => (r.kind === 'h' ? new Float32Array(n) : null));
     const raw = new Float64Array(n);
     const cost = new Float32Array(n);
     // prices and normal scores per distinct level (one quantile call per level, not per row)
-    const price = levels.map((l, v) =>
-      l.u.map((u) => {
-        if (reduced && v === 0) return u;
-        const t = reduced ? 1 + Math.floor((v - 1) / d) : Math.floor(v / d);
-        const i = reduced ? (v - 1) % d : v % d;
-        return marginals[t][i].quantile(u);
-      }),
-    );
+    const price: Float64Array[] = [];
+    for (let v = 0; v < variables; v++) {
+      const t = reduced ? 1 + Math.floor((v - 1) / d) : Math.floor(v / d);
+      const i = reduced ? (v - 1) % d : v % d;
+      price.push(levels[v].u.map((u) => (reduced && v === 0 ? u : marginals[t][i].quantile(u))));
+      yield;
+    }
     const firstDate = reduced ? marginals[0].map((m, i) => levels[0].u.map((u) => m.quantile(antitone && i === 1 ? 1 - u : u))) : [];
     const score = reduced ? levels[0].u.map((u) => stdNormalQuantile(u)) : new Float64Array(0);
     // a static's inputs at each distinct level of its variable: the rows' inputs are read from them, and on a grid they
@@ -137,11 +150,12 @@ export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDat
           for (let b = 0; b < n; b++) col[b] = price[v][levels[v].index[b]];
         }
         for (let b = 0; b < n; b++) zc[b] = (col[b] - mean[t][i]) / scale[t][i];
+        yield;
       }
     if (reduced) for (let b = 0; b < n; b++) zu[b] = score[levels[0].index[b]];
     // the holdings of one date read the same inputs: written once, copied to the others
     const holdingInputs = new Map<number, Float32Array>();
-    roles.forEach((r, k) => {
+    for (const [k, r] of roles.entries()) {
       const x = inputs[k];
       if (r.kind === 'phi0') x.set(zu);
       else if (r.kind === 'phi') {
@@ -162,17 +176,20 @@ export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDat
         const [later, now, m] = [s[(r.date + 1) * d + r.asset], s[r.date * d + r.asset], multipliers[k]!];
         for (let b = 0; b < n; b++) m[b] = (later[b] - now[b]) / scale[r.date + 1][r.asset];
       }
-    });
+      yield;
+    }
     const row = new Float64Array(T * d);
     for (let b = 0; b < n; b++) {
       for (let c = 0; c < T * d; c++) row[c] = s[c][b];
       raw[b] = payoff(row);
       cost[b] = (scaling.sign * raw[b] - scaling.shift) / scaling.scale;
+      if (b % 1024 === 1023) yield;
     }
     // scalar networks on a grid: their distinct inputs and row indices, so the engine need not search for repeats
     const groups = grid > 0 ? roles.map((r, k) => (r.kind !== 'h' || inputsOf[k] === 1 ? scalarGroup(k) : null)) : undefined;
     return { batch: { size: n, inputs, multipliers, cost, groups }, cost: raw };
-  };
+  }
+  const sample = (n: number, rng: Rng, grid?: number) => finish(sampling(n, rng, grid));
 
   const scalarInputs = (k: number, u: Float64Array) => {
     const r = roles[k];
@@ -184,5 +201,5 @@ export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDat
     return out;
   };
 
-  return { kind, map: reduced ? map : undefined, roles, specs, integralWeights, sample, scalarInputs };
+  return { kind, map: reduced ? map : undefined, roles, specs, integralWeights, sample, sampling, scalarInputs };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Interrupted, VmotError } from '../core/errors.js';
+import { stepwise } from '../core/pieces.js';
 import type { Progress, StopFlag } from '../core/progress.js';
 import { Rng } from '../core/random.js';
 import type { BoundSide, FirstDateMap, FormulationChoice, FormulationKind } from '../problem/formulation.js';
@@ -102,11 +103,15 @@ export async function trainBound(problem: Problem, side: BoundSide, choice: Form
     };
     const every = Math.max(1, Math.floor(steps / 200));
     const tailStart = steps - Math.max(1, Math.round(steps * opts.tailFraction));
+    // step s trains on the batch drawn from its own seed; the next one is drawn while the engine's threads compute
+    const draw = (s: number) => stepwise(dual.sampling(batchSize, rng.child(`batch/${side}/${s}`)));
+    let next = draw(step);
     while (step < steps) {
       const lr = learningRate(step, steps, opts.learningRate, opts.decayFraction, opts.lrFinal);
-      const { batch } = dual.sample(batchSize, rng.child(`batch/${side}/${step}`));
+      const { batch } = next.result();
+      next = draw(step + 1);
       const g = penaltyGamma(step, steps, Math.min(opts.gammaStart, gamma), gamma, opts.gammaRamp);
-      const r = await engine.step(batch, lr, g);
+      const r = await engine.step(batch, lr, g, step + 1 < steps ? next.work : undefined);
       const diverged = divergence(r, g);
       if (diverged)
         // the checkpoint on disk (if any) is from before this step: states are saved only after passing this check

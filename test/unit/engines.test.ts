@@ -208,6 +208,23 @@ describe.each(NAMES)('engine %s against the reference', (name) => {
 // the native kernel is optional (npm ci builds it where g++ and the Node.js headers are found, as on CI)
 const nativeBuilt = compileKernel('native').kind === 'native';
 
+describe.each(Object.keys(ENGINES) as EngineName[])("engine %s with the caller's work", (name) => {
+  it('runs every piece of it within the step, and takes the same step as without it (bit for bit)', async () => {
+    const plain = track(await createEngine(name, opts));
+    const busy = track(await createEngine(name, opts));
+    // the fused pass (every row) and the grouped one (repeated scalar inputs)
+    for (const batch of [makeBatch(500, rng.child('work')), gridBatch(500, rng.child('work-grid'))]) {
+      // more pieces than a step's jobs last: the engine finishes the rest before it resolves
+      let pieces = 0;
+      const x = await plain.step(batch, 1e-3);
+      const y = await busy.step(batch, 1e-3, undefined, () => ++pieces < 1e6);
+      expect(pieces).toBe(1e6);
+      expect(y.loss).toBe(x.loss);
+      expect(relDiff(busy.getState().weights, plain.getState().weights)).toBe(0);
+    }
+  });
+});
+
 describe('WASM engine', () => {
   for (const kernel of [...(nativeBuilt ? ['native' as const] : []), 'relaxed-simd', 'simd', 'ts'] as const)
     it(`runs the requested kernel flavour: ${kernel}`, async () => {

@@ -12,17 +12,23 @@ const zeros: NetWeights = [
   { w: new Float32Array(4), b: new Float32Array(4), in: 1, out: 4 },
   { w: new Float32Array(4), b: new Float32Array(1), in: 4, out: 1 },
 ];
-const dualWith = (pattern: number[]): Dual => ({
-  kind: 'full',
-  roles: [{ kind: 'phi', date: 0, asset: 0 }],
-  specs: [spec],
-  integralWeights: [1],
-  sample: (n: number) => {
+const dualWith = (pattern: number[]): Dual => {
+  const sample = (n: number) => {
     const cost = Float32Array.from({ length: n }, (_, b) => pattern[b % pattern.length]);
     return { batch: { size: n, inputs: [new Float32Array(n)], multipliers: [null], cost }, cost: Float64Array.from(cost) };
-  },
-  scalarInputs: (_k: number, u: Float64Array) => new Float32Array(u.length),
-});
+  };
+  return {
+    kind: 'full',
+    roles: [{ kind: 'phi', date: 0, asset: 0 }],
+    specs: [spec],
+    integralWeights: [1],
+    sample,
+    sampling: function* (n: number) {
+      return sample(n);
+    },
+    scalarInputs: (_k: number, u: Float64Array) => new Float32Array(u.length),
+  };
+};
 
 describe('evaluation of the trained potentials', () => {
   it("counts the points that carry the penalty term (Kish's effective number), beside mass and penalty", async () => {

@@ -73,8 +73,12 @@ export interface Engine {
    * kernel do not enter it).
    */
   readonly arithmetic: string;
-  /** One Adam step on the loss of `batch` with learning rate `lr`; `gamma` overrides loss.gamma for this step (penalty continuation). */
-  step(batch: LossBatch, lr: number, gamma?: number): Promise<StepResult>;
+  /**
+   * One Adam step on the loss of `batch` with learning rate `lr`; `gamma` overrides loss.gamma for this step (penalty
+   * continuation). `work` is the caller's own work in pieces (one per call, false once none is left), such as drawing
+   * the next batch: the engine runs the pieces while its threads compute, and all of them before the step resolves.
+   */
+  step(batch: LossBatch, lr: number, gamma?: number, work?: () => boolean): Promise<StepResult>;
   /** net_k at n inputs (n x in_k row-major). */
   evaluate(k: number, inputs: Float32Array, n: number): Promise<Float32Array>;
   getState(): EngineState;

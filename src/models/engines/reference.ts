@@ -86,7 +86,7 @@ export class ReferenceEngine implements Engine {
     this.state = { weights: cloneWeights(opts.weights), adam: { m: zerosLike(opts.weights), v: zerosLike(opts.weights), t: 0 } };
   }
 
-  async step(batch: LossBatch, lr: number, gamma = this.opts.loss.gamma): Promise<StepResult> {
+  async step(batch: LossBatch, lr: number, gamma = this.opts.loss.gamma, work?: () => boolean): Promise<StepResult> {
     const { weights, adam } = this.state;
     if (batch.inputs.length !== weights.length) throw new VmotError(`needs ${weights.length} networks`, 'batch.inputs');
     const r = lossAndGradient(weights, batch, this.opts.loss.integralWeights, gamma);
@@ -108,6 +108,7 @@ export class ReferenceEngine implements Engine {
         }),
       ),
     );
+    while (work?.());
     return { loss: r.loss, value: r.value };
   }
 

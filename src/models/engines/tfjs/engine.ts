@@ -37,7 +37,7 @@ export class TfjsEngine implements Engine {
     return new TfjsEngine(await tfBackend(), opts);
   }
 
-  async step(batch: LossBatch, lr: number, gamma = this.opts.loss.gamma): Promise<StepResult> {
+  async step(batch: LossBatch, lr: number, gamma = this.opts.loss.gamma, work?: () => boolean): Promise<StepResult> {
     const { integralWeights } = this.opts.loss;
     const B = batch.size;
     this.t += 1;
@@ -82,6 +82,8 @@ export class TfjsEngine implements Engine {
       });
       return tf.stack([loss, value]);
     });
+    // the caller's work while the backend finishes (a backend with its own threads computes meanwhile)
+    while (work?.());
     const [loss, value] = await stats.data();
     stats.dispose();
     return { loss, value };

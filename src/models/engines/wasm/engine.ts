@@ -76,29 +76,37 @@ export class WasmEngine implements Engine {
     return engine;
   }
 
-  async step(batch: LossBatch, lr: number, gamma = this.opts.loss.gamma): Promise<StepResult> {
+  async step(batch: LossBatch, lr: number, gamma = this.opts.loss.gamma, work?: () => boolean): Promise<StepResult> {
     const B = batch.size;
     this.checkBatch(batch);
+    const w = new CallerWork(work);
     const groups = groupRows(this.opts.specs, batch.inputs, B, batch.groups);
-    if (groups) return this.groupedStep(batch, groups, lr, gamma);
+    const r = groups ? this.groupedStep(batch, groups, lr, gamma, w) : this.fusedStep(batch, lr, gamma, w);
+    w.finish();
+    return r;
+  }
+
+  /** The fused step (fused-step.ts Train) on every batch row. */
+  private fusedStep(batch: LossBatch, lr: number, gamma: number, work: CallerWork): StepResult {
+    const B = batch.size;
     const io = this.reserve(B);
     const f32 = new Float32Array(this.memory.buffer);
     batch.inputs.forEach((x, k) => f32.set(x.subarray(0, B * this.opts.specs[k].inputs), io.x[k] / 4));
     batch.multipliers.forEach((m, k) => m && f32.set(m.subarray(0, B), io.mult[k] / 4));
     f32.set(batch.cost.subarray(0, B), io.cost / 4);
-    this.run({ job: Job.Train, net: 0, rows: B, gamma, hasMult: batch.multipliers.map((m) => m !== null) });
+    this.run({ job: Job.Train, net: 0, rows: B, gamma, hasMult: batch.multipliers.map((m) => m !== null) }, work);
     const stats = new Float64Array(this.memory.buffer, this.layout.stats, 2 * this.layout.chunks);
     let sumSq = 0;
     let sumValue = 0;
     for (let c = 0; c < this.layout.chunks; c++) (sumSq += stats[2 * c], (sumValue += stats[2 * c + 1]));
-    return this.adamStep(lr, gamma, B, sumSq, sumValue);
+    return this.adamStep(lr, gamma, B, sumSq, sumValue, work);
   }
 
   /**
    * The same step when many rows share inputs (groupRows): outputs of each distinct input, the loss and
    * its gradient per batch row summed per distinct input, then forward and backward per distinct input whose seed is not zero (keepSeeded).
    */
-  private groupedStep(batch: LossBatch, groups: RowGroups[], lr: number, gamma: number): StepResult {
+  private groupedStep(batch: LossBatch, groups: RowGroups[], lr: number, gamma: number, work: CallerWork): StepResult {
     const B = batch.size;
     const { integralWeights } = this.opts.loss;
     const io = this.reserve(B);
@@ -106,20 +114,20 @@ export class WasmEngine implements Engine {
     const f32 = new Float32Array(this.memory.buffer);
     groups.forEach((g, k) => f32.set(g.values, io.x[k] / 4));
     // one job for all networks' outputs, each at its multiplier slot (the seeds overwrite them below)
-    this.run({ job: Job.Eval, net: -1, rows: 0, netRows: rows });
+    this.run({ job: Job.Eval, net: -1, rows: 0, netRows: rows }, work);
     const outs = rows.map((n, k) => f32.slice(io.mult[k] / 4, io.mult[k] / 4 + n));
     const seeds = rows.map((n) => new Float64Array(n));
     const { sumSq, sumValue } = penaltyAtOutputs(batch, outs, groups.map((g) => g.index), integralWeights, gamma, seeds);
     const kept = seeds.map((sd, k) => keepSeeded(f32, io.x[k] / 4, io.mult[k] / 4, this.opts.specs[k].inputs, sd));
-    this.run({ job: Job.Backprop, net: 0, rows: B, gamma, netRows: kept });
-    return this.adamStep(lr, gamma, B, sumSq, sumValue);
+    this.run({ job: Job.Backprop, net: 0, rows: B, gamma, netRows: kept }, work);
+    return this.adamStep(lr, gamma, B, sumSq, sumValue, work);
   }
 
   /** Sums the chunks' gradients into one Adam step (a job over the networks, which also transposes their weights); returns the loss and value from the batch sums. */
-  private adamStep(lr: number, gamma: number, B: number, sumSq: number, sumValue: number): StepResult {
+  private adamStep(lr: number, gamma: number, B: number, sumSq: number, sumValue: number, work: CallerWork): StepResult {
     this.t += 1;
     const { beta1, beta2 } = this.opts.adam;
-    this.run({ job: Job.Adam, net: 0, rows: 0, alpha: (lr * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t) });
+    this.run({ job: Job.Adam, net: 0, rows: 0, alpha: (lr * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t) }, work);
     const value = sumValue / B;
     return { loss: value + (gamma / 2) * (sumSq / B), value };
   }
@@ -189,8 +197,12 @@ export class WasmEngine implements Engine {
     return ioLayout(this.layout, this.capacity);
   }
 
-  /** Runs a job on all threads (the caller is thread 0), then waits for the workers. */
-  private run(job: Pick<JobSpec, 'job' | 'net' | 'rows'> & Partial<JobSpec>): void {
+  /**
+   * Runs a job on all threads (the caller is thread 0), then waits for the workers. With `work`, this thread first runs
+   * pieces of the caller's work while the workers compute, and joins the job when it has none left; the chunks, not the
+   * threads that take them, fix the numbers.
+   */
+  private run(job: Pick<JobSpec, 'job' | 'net' | 'rows'> & Partial<JobSpec>, work?: CallerWork): void {
     const K = this.opts.specs.length;
     const spec: JobSpec = {
       hasMult: Array(K).fill(false),
@@ -207,9 +219,25 @@ export class WasmEngine implements Engine {
     Atomics.store(ctrl, CTRL.done, 0);
     Atomics.add(ctrl, CTRL.gen, 1);
     Atomics.notify(ctrl, CTRL.gen);
+    while (this.workers.length > 0 && Atomics.load(ctrl, CTRL.done) < this.workers.length && work?.piece());
     runJob(this.layout, this.kernel, this.memory, 0, spec, () => nextChunk(ctrl));
     for (let d = Atomics.load(ctrl, CTRL.done); d < this.workers.length; d = Atomics.load(ctrl, CTRL.done)) Atomics.wait(ctrl, CTRL.done, d);
     if (Atomics.load(ctrl, CTRL.error)) throw new Error('a WasmEngine worker failed (see its message)');
+  }
+}
+
+/** The caller's work of a step (Engine.step): pieces run until none is left. */
+class CallerWork {
+  private more: boolean;
+  constructor(private readonly work?: () => boolean) {
+    this.more = work !== undefined;
+  }
+  /** Runs one piece; false once none is left. */
+  piece(): boolean {
+    return (this.more &&= this.work!());
+  }
+  finish(): void {
+    while (this.piece());
   }
 }
 
