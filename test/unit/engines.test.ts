@@ -222,6 +222,15 @@ describe.each(Object.keys(ENGINES) as EngineName[])("engine %s with the caller's
       expect(y.loss).toBe(x.loss);
       expect(relDiff(busy.getState().weights, plain.getState().weights)).toBe(0);
     }
+    // a piece that fails: the step rejects with its error, and the engine takes its next steps as before
+    const batch = makeBatch(500, rng.child('work-fail'));
+    const failing = () => {
+      throw new VmotError('no next batch', 'payoff');
+    };
+    await expect(busy.step(batch, 1e-3, undefined, failing)).rejects.toThrow(/no next batch/);
+    await plain.step(batch, 1e-3);
+    const next = makeBatch(500, rng.child('work-after'));
+    expect((await busy.step(next, 1e-3)).loss).toBe((await plain.step(next, 1e-3)).loss);
   });
 });
 

@@ -82,10 +82,9 @@ export class TfjsEngine implements Engine {
       });
       return tf.stack([loss, value]);
     });
-    // the caller's work while the backend finishes (a backend with its own threads computes meanwhile)
-    while (work?.());
     const [loss, value] = await stats.data();
     stats.dispose();
+    while (work?.());
     return { loss, value };
   }
 

@@ -226,18 +226,28 @@ export class WasmEngine implements Engine {
   }
 }
 
-/** The caller's work of a step (Engine.step): pieces run until none is left. */
+/**
+ * The caller's work of a step (Engine.step): pieces run until none is left. A piece that throws ends the work; the error
+ * is thrown by finish(), after the step, so that no job is left running on the workers.
+ */
 class CallerWork {
   private more: boolean;
+  private failure: { error: unknown } | undefined;
   constructor(private readonly work?: () => boolean) {
     this.more = work !== undefined;
   }
   /** Runs one piece; false once none is left. */
   piece(): boolean {
-    return (this.more &&= this.work!());
+    try {
+      return (this.more &&= this.work!());
+    } catch (error) {
+      this.failure = { error };
+      return (this.more = false);
+    }
   }
   finish(): void {
     while (this.piece());
+    if (this.failure) throw this.failure.error;
   }
 }
 
