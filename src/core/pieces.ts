@@ -4,17 +4,9 @@
  */
 export type Pieces<T> = Generator<void, T, void>;
 
-/** Runs every remaining piece and returns the result. */
-export function finish<T>(pieces: Pieces<T>): T {
-  for (;;) {
-    const r = pieces.next();
-    if (r.done) return r.value;
-  }
-}
-
 /**
- * Steps through `pieces` one piece per call of `work` (false once none is left: call `result` then); the form an
- * engine takes work in.
+ * Steps through `pieces` one piece per call of `work` (false once none is left), the form an engine takes work in;
+ * `result` runs the pieces left and returns the result.
  */
 export function stepwise<T>(pieces: Pieces<T>): { work: () => boolean; result: () => T } {
   let value: { v: T } | undefined;

@@ -1,4 +1,4 @@
-import { finish, type Pieces } from '../core/pieces.js';
+import { stepwise, type Pieces } from '../core/pieces.js';
 import type { Rng } from '../core/random.js';
 import { stdNormalQuantile } from '../math/normal.js';
 import type { Marginal } from '../marginals/types.js';
@@ -189,7 +189,7 @@ export function buildDual(kind: FormulationKind, setup: DualSetup, map: FirstDat
     const groups = grid > 0 ? roles.map((r, k) => (r.kind !== 'h' || inputsOf[k] === 1 ? scalarGroup(k) : null)) : undefined;
     return { batch: { size: n, inputs, multipliers, cost, groups }, cost: raw };
   }
-  const sample = (n: number, rng: Rng, grid?: number) => finish(sampling(n, rng, grid));
+  const sample = (n: number, rng: Rng, grid?: number) => stepwise(sampling(n, rng, grid)).result();
 
   const scalarInputs = (k: number, u: Float64Array) => {
     const r = roles[k];

@@ -118,6 +118,21 @@ describe('the dual sampler on a grid', () => {
     }
   });
 
+  it('draws the same batch in pieces (as during an engine step) as at once, from the same seed', () => {
+    const dual = buildDual('full', { ...setup, comonotoneShare: 0.5 });
+    const whole = dual.sample(2048, new Rng('pieces'));
+    const pieces = dual.sampling(2048, new Rng('pieces'));
+    let count = 0;
+    let r = pieces.next();
+    for (; !r.done; r = pieces.next()) count += 1;
+    // a piece per quantile variable (4), the increments, the prices (4), the columns (4), the networks (6), 2 cost blocks
+    expect(count).toBe(21);
+    const parts = r.value;
+    expect(Array.from(parts.cost)).toEqual(Array.from(whole.cost));
+    parts.batch.inputs.forEach((x, k) => expect(Array.from(x)).toEqual(Array.from(whole.batch.inputs[k])));
+    parts.batch.multipliers.forEach((m, k) => expect(m && Array.from(m)).toEqual(whole.batch.multipliers[k] && Array.from(whole.batch.multipliers[k]!)));
+  });
+
   it('without a grid the batch has no groups', () => {
     const dual = buildDual('reduced', { ...setup, grid: 0 });
     expect(dual.sample(256, new Rng('iid')).batch.groups).toBeUndefined();
