@@ -293,8 +293,10 @@ export function groupRows(specs: NetSpec[], inputs: Float32Array[], B: number, g
 /**
  * Writes the backward seeds dL/dnet_k = w_k / B - gamma m_k (c - phi)^+ / B of a tile's rows into
  * column 0 of the seed buffer. A holding (w_k = 0) gets exactly zero from the rows with
- * (c - phi)^+ = 0, so those rows are dropped: the others' inputs and activations move forward in
- * place and the gradient sums are the same, less the added zeros. Returns the number of rows kept.
+ * (c - phi)^+ = 0; when they are more than half the tile, those rows are dropped: the others' inputs and activations
+ * move forward in place and the gradient sums are the same, less the added zeros (moving a row costs more than its
+ * backward pass, so fewer dropped rows are kept with their zero seeds; the sums are then the same, as a zero seed
+ * adds zeros). Returns the number of rows kept.
  */
 function seedRows(layout: Layout, f32: Float32Array, spec: JobSpec, io: IoLayout, k: number, s: number, n: number, scratch: number): number {
   const net = layout.nets[k];
@@ -304,9 +306,12 @@ function seedRows(layout: Layout, f32: Float32Array, spec: JobSpec, io: IoLayout
   const seed = (scratch + layout.seed) / 4;
   const mult = io.mult[k] / 4 + s;
   const wk = spec.integralWeights[k] / spec.rows;
+  let positive = 0;
+  if (wk === 0) for (let i = 0; i < n; i++) positive += f32[rp + i] > 0 ? 1 : 0;
+  const drop = wk === 0 && 2 * positive < n;
   let m = 0;
   for (let i = 0; i < n; i++) {
-    if (wk === 0 && !(f32[rp + i] > 0)) continue;
+    if (drop && !(f32[rp + i] > 0)) continue;
     if (m !== i) {
       f32.copyWithin(x + m * inputs, x + i * inputs, x + (i + 1) * inputs);
       for (let l = 0; l < net.length - 1; l++) {
