@@ -38,16 +38,20 @@ const PROBE_STEPS = 64;
 /** Convergence order of the scheme in the step count (adams.ts: n^-2 on the graded mesh, measured). */
 const ORDER = 2;
 
-/** log E[exp(w X_T)] on w = shift + i v with n steps; throws when the solution is not finite. */
-function logMgfOnLine(model: RoughHeston, T: number, shift: number, v: Float64Array, n: number): ComplexArray {
+/** log E[exp(w X_T)] on w = shift + i v with n steps; with `check`, throws when the solution is not finite. */
+function logMgfOnLine(model: RoughHeston, T: number, shift: number, v: Float64Array, n: number, check = true): ComplexArray {
   const L = logMgf(model, T, { re: new Float64Array(v.length).fill(shift), im: v }, n);
-  for (let j = 0; j < v.length; j++) {
-    if (!Number.isFinite(L.re[j]) || !Number.isFinite(L.im[j])) {
-      throw new VmotError(`characteristic function is not finite at u = ${v[j].toPrecision(4)} with ${n} steps (T = ${T}); the Riccati solver did not converge`);
-    }
-  }
+  if (check) for (let j = 0; j < v.length; j++) checkFinite(L, j, v[j], n, T);
   return L;
 }
+
+function checkFinite(L: ComplexArray, j: number, v: number, n: number, T: number): void {
+  if (!Number.isFinite(L.re[j]) || !Number.isFinite(L.im[j]))
+    throw new VmotError(`characteristic function is not finite at u = ${v.toPrecision(4)} with ${n} steps (T = ${T}); the Riccati solver did not converge`);
+}
+
+/** Probes of the truncation solved together: each equation of a Riccati batch is solved on its own, so as alone. */
+const PROBE_BATCH = 8;
 
 /**
  * Truncation from the decay of the characteristic function: probe |phi| on v = v0 2^(j/4); the tail
@@ -62,18 +66,25 @@ export function chooseTruncation(
   tol: number,
 ): { uMax: number; tailBound: number } {
   const s = Math.sqrt(typicalVariance(model, T) * T);
+  const probes: number[] = [];
+  for (let v = 2 / s; v < 1e5 / s; v *= 2 ** 0.25) probes.push(v);
   let prev: { v: number; logAbs: number } | undefined;
-  for (let v = 2 / s; v < 1e5 / s; v *= 2 ** 0.25) {
-    const L = logMgfOnLine(model, T, shift, Float64Array.of(v), PROBE_STEPS);
-    const logAbs = L.re[0];
-    if (prev) {
-      const rate = (prev.logAbs - logAbs) / (v - prev.v);
-      if (rate > 0) {
-        const tail = (Math.exp(logAbs) * weight(v)) / rate;
-        if (tail < tol) return { uMax: v, tailBound: tail };
+  for (let i = 0; i < probes.length; i += PROBE_BATCH) {
+    const vs = Float64Array.from(probes.slice(i, i + PROBE_BATCH));
+    // probes past the stopping one are not looked at, nor checked
+    const L = logMgfOnLine(model, T, shift, vs, PROBE_STEPS, false);
+    for (let j = 0; j < vs.length; j++) {
+      checkFinite(L, j, vs[j], PROBE_STEPS, T);
+      const [v, logAbs] = [vs[j], L.re[j]];
+      if (prev) {
+        const rate = (prev.logAbs - logAbs) / (v - prev.v);
+        if (rate > 0) {
+          const tail = (Math.exp(logAbs) * weight(v)) / rate;
+          if (tail < tol) return { uMax: v, tailBound: tail };
+        }
       }
+      prev = { v, logAbs };
     }
-    prev = { v, logAbs };
   }
   throw new VmotError(`the characteristic function does not decay (T = ${T}); cannot choose a Fourier truncation`);
 }
