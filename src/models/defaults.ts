@@ -18,7 +18,8 @@ export function defaultHoldingsWidth(kind: FormulationKind, d: number, width: nu
  * Default batch: 16384 for the reduced form, whose networks are scalar (cheap on the stratified grid); the full form's
  * holdings see every row, so 8192 up to d = 4 and 16384 from d = 5, where the gradient noise of 8192 left the
  * potentials above their minimum (Table 2 at d = 5, seeds 7 / 8 / 9: +1.19% / +0.50% / +0.28% at 8192 in 112-127 s,
- * +0.90% / +0.37% / +0.17% at 16384 in 196-212 s; drawn d = 7 +1.63% to +0.36%, d = 10 +0.43% to +0.41% in 476 s).
+ * +0.90% / +0.37% / +0.17% at 16384 in 196-212 s; drawn d = 7 +1.63% to +0.36%, d = 10 +0.43% to +0.41% in 476 s;
+ * timed at 414c961, before the next batch was drawn during the step: d = 5 and 10 at 16384 now take 156 s and 301 s).
  */
 export function defaultBatch(kind: FormulationKind, d: number): number {
   return kind === 'full' && d < 5 ? 8192 : 16384;
