@@ -1,4 +1,4 @@
-import { linearPieceWeights, solveFractionalRiccati } from './adams.js';
+import { gradedMesh, integrateFractionalRiccati, productWeights } from './adams.js';
 import type { RoughHeston } from './params.js';
 
 /** Complex arguments w (struct of arrays). */
@@ -30,9 +30,7 @@ export function logMgf(model: RoughHeston, T: number, w: ComplexArray, n: number
     c1re[j] = rho * nu * a - kappa;
     c1im[j] = rho * nu * b;
   }
-  const sol = solveFractionalRiccati({ m, c0re, c0im, c1re, c1im, c2: 0.5 * nu * nu }, model.alpha, T, n);
-  const out = { re: new Float64Array(m), im: new Float64Array(m) };
-  const { t } = sol;
+  const t = gradedMesh(T, n);
   // trapezoid weights on the mesh
   const trap = new Float64Array(n + 1);
   for (let k = 0; k < n; k++) {
@@ -47,18 +45,8 @@ export function logMgf(model: RoughHeston, T: number, w: ComplexArray, n: number
   const wF = curve ? Float64Array.from(trap, (w, k) => w * v.xi0(T - t[k])) : trap.map((w) => cF * w);
   const wPsi = curve ? wF.map((w) => kappa * w) : new Float64Array(n + 1);
   if (!curve) {
-    for (let k = 0; k < n; k++) {
-      const [wl, wr] = linearPieceWeights(model.alpha + 1, T - t[k + 1], T - t[k]);
-      wF[k] += cPsi * wl;
-      wF[k + 1] += cPsi * wr;
-    }
+    const w = productWeights(model.alpha + 1, t, n);
+    for (let k = 0; k <= n; k++) wF[k] += cPsi * w[k];
   }
-  for (let k = 0; k <= n; k++) {
-    const off = k * m;
-    for (let j = 0; j < m; j++) {
-      out.re[j] += wF[k] * sol.fRe[off + j] + wPsi[k] * sol.psiRe[off + j];
-      out.im[j] += wF[k] * sol.fIm[off + j] + wPsi[k] * sol.psiIm[off + j];
-    }
-  }
-  return out;
+  return integrateFractionalRiccati({ m, c0re, c0im, c1re, c1im, c2: 0.5 * nu * nu }, model.alpha, T, n, wF, wPsi);
 }

@@ -1,6 +1,7 @@
 import { VmotError } from '../core/errors.js';
 import { logMgf, type ComplexArray } from './charfn.js';
 import { typicalVariance, type RoughHeston } from './params.js';
+import { roughKernel } from './wasm.js';
 import { gradedGauss } from '../math/quadrature.js';
 
 /** How a Fourier integral over [0, uMax] is discretized: truncation, Riccati steps (graded mesh, adams.ts), quadrature nodes. */
@@ -56,22 +57,24 @@ const PROBE_BATCH = 8;
 /**
  * Truncation from the decay of the characteristic function: probe |phi| on v = v0 2^(j/4); the tail
  * int_U^inf |phi(v)| weight(v) dv is bounded by |phi(U)| weight(U) / c with c the observed log-decay rate
- * (|phi| decays exponentially in rough Heston). Stops at the first U where that bound is below tol.
+ * (|phi| decays exponentially in rough Heston). For each tolerance, the first U where that bound is below it; one
+ * scan of the probes serves all the tolerances.
  */
 export function chooseTruncation(
   model: RoughHeston,
   T: number,
   shift: number,
   weight: (v: number) => number,
-  tol: number,
-): { uMax: number; tailBound: number } {
+  tols: readonly number[],
+): { uMax: number; tailBound: number }[] {
   const s = Math.sqrt(typicalVariance(model, T) * T);
   const probes: number[] = [];
   for (let v = 2 / s; v < 1e5 / s; v *= 2 ** 0.25) probes.push(v);
+  const found: ({ uMax: number; tailBound: number } | undefined)[] = tols.map(() => undefined);
   let prev: { v: number; logAbs: number } | undefined;
   for (let i = 0; i < probes.length; i += PROBE_BATCH) {
     const vs = Float64Array.from(probes.slice(i, i + PROBE_BATCH));
-    // probes past the stopping one are not looked at, nor checked
+    // probes past the last stopping one are not looked at, nor checked
     const L = logMgfOnLine(model, T, shift, vs, PROBE_STEPS, false);
     for (let j = 0; j < vs.length; j++) {
       checkFinite(L, j, vs[j], PROBE_STEPS, T);
@@ -80,7 +83,10 @@ export function chooseTruncation(
         const rate = (prev.logAbs - logAbs) / (v - prev.v);
         if (rate > 0) {
           const tail = (Math.exp(logAbs) * weight(v)) / rate;
-          if (tail < tol) return { uMax: v, tailBound: tail };
+          tols.forEach((tol, k) => {
+            if (!found[k] && tail < tol) found[k] = { uMax: v, tailBound: tail };
+          });
+          if (found.every(Boolean)) return found as { uMax: number; tailBound: number }[];
         }
       }
       prev = { v, logAbs };
@@ -212,26 +218,46 @@ export function forwardCalls(model: RoughHeston, T: number, forward: number, str
   });
   const kMax = Math.max(...strikes.map((K) => Math.abs(Math.log(forward / K))));
   const sqrtFK = Math.sqrt(forward * Math.max(...strikes));
-  const trunc = opts.uMax !== undefined ? { uMax: opts.uMax, tailBound: NaN } : chooseTruncation(model, T, 0.5, (v) => sqrtFK / (Math.PI * (v * v + 0.25)), opts.tol / 2);
+  // the truncation at tol / 2, and where the nodes' total contribution falls below 100 tol (those above keep the
+  // coarse solution in convergedFourier)
+  const [trunc, loose] =
+    opts.uMax !== undefined
+      ? [{ uMax: opts.uMax, tailBound: NaN }, { uMax: Infinity, tailBound: NaN }]
+      : chooseTruncation(model, T, 0.5, (v) => sqrtFK / (Math.PI * (v * v + 0.25)), [opts.tol / 2, opts.tol * 100]);
   const q = fourierNodes(model, T, trunc.uMax, kMax, opts);
-  const evaluate = (L: ComplexArray) =>
-    Float64Array.from(strikes, (K) => {
-      const k = Math.log(forward / K);
-      let sum = 0;
-      for (let j = 0; j < q.x.length; j++) {
-        const v = q.x[j];
-        sum += (q.w[j] * Math.exp(L.re[j]) * Math.cos(v * k + L.im[j])) / (v * v + 0.25);
-      }
-      return forward - (Math.sqrt(forward * K) / Math.PI) * sum;
-    });
+  // Re[exp(i v k + L)] = |.| (cos(v k) cos(Im L) - sin(v k) sin(Im L)): the strikes' oscillations cos(v_j k), sin(v_j k)
+  // once, so that each evaluation costs one exponential per node and a product with them (in the kernel, wasm.ts)
+  const S = strikes.length;
+  const J = q.x.length;
+  const kernel = roughKernel();
+  const table = (() => {
+    const { ptr, view } = kernel.place([J, S, J * S, J * S]);
+    view[0].set(q.x);
+    view[1].set(strikes.map((K) => Math.log(forward / K)));
+    kernel.oscillations(J, S, ptr[0], ptr[1], ptr[2], ptr[3]);
+    return [view[2].slice(), view[3].slice()];
+  })();
+  const evaluate = (L: ComplexArray) => {
+    const { ptr, view } = kernel.place([J * S, J * S, J, J, S]);
+    view[0].set(table[0]);
+    view[1].set(table[1]);
+    for (let j = 0; j < J; j++) {
+      const v = q.x[j];
+      const a = (q.w[j] * Math.exp(L.re[j])) / (v * v + 0.25);
+      view[2][j] = a * Math.cos(L.im[j]);
+      view[3][j] = a * Math.sin(L.im[j]);
+    }
+    kernel.fourierSum(J, S, ptr[2], ptr[3], ptr[0], ptr[1], ptr[4]);
+    const sum = view[4];
+    return Float64Array.from(strikes, (K, i) => forward - (Math.sqrt(forward * K) / Math.PI) * sum[i]);
+  };
   const plan = (steps: number): FourierPlan => ({ uMax: trunc.uMax, steps, nodes: q.x.length, tailBound: trunc.tailBound });
   if (opts.steps !== undefined) {
     return { calls: evaluate(logMgfOnLine(model, T, 0.5, q.x, opts.steps)), plan: plan(opts.steps), error: NaN, errors: new Float64Array(strikes.length).fill(NaN) };
   }
-  const refine = opts.uMax !== undefined ? Infinity : chooseTruncation(model, T, 0.5, (v) => sqrtFK / (Math.PI * (v * v + 0.25)), opts.tol * 100).uMax;
   const valueTol = opts.valueTol;
   const tol = valueTol ? (v: Float64Array) => valueTol(v).map((x) => x / 2) : opts.tol / 2;
-  const r = convergedFourier(model, T, 0.5, q.x, tol, evaluate, 'call prices', refine, opts.maxSteps);
+  const r = convergedFourier(model, T, 0.5, q.x, tol, evaluate, 'call prices', loose.uMax, opts.maxSteps);
   // each price's error: the Riccati solver's (Richardson) and the truncation's bound
   const tail = Number.isFinite(trunc.tailBound) ? trunc.tailBound : 0;
   const errors = r.errors.map((e) => e + tail);

@@ -10,9 +10,10 @@ export function blackCall(forward: number, strike: number, T: number, sigma: num
 /**
  * Black-Scholes implied volatility of an undiscounted call price: safeguarded Newton on the out-of-the-money
  * option (put by parity when K < F), bisection whenever Newton leaves the bracket. NaN when the price is
- * outside the no-arbitrage interval (max(F-K, 0), F) or too deep in the wings to carry information.
+ * outside the no-arbitrage interval (max(F-K, 0), F) or too deep in the wings to carry information. Newton starts at
+ * `guess` when it lies in the bracket (a nearby volatility saves most of the steps), else mid-bracket.
  */
-export function impliedVol(forward: number, strike: number, T: number, call: number): number {
+export function impliedVol(forward: number, strike: number, T: number, call: number, guess?: number): number {
   const intrinsic = Math.max(forward - strike, 0);
   if (!(call > intrinsic) || !(call < forward)) return NaN;
   const otm = call - intrinsic; // OTM price: call if K >= F, put otherwise (parity)
@@ -23,7 +24,7 @@ export function impliedVol(forward: number, strike: number, T: number, call: num
     hi *= 2;
     if (hi > 1e3) return NaN;
   }
-  let s = 0.5 * (lo + hi);
+  let s = guess !== undefined && guess > lo && guess < hi ? guess : 0.5 * (lo + hi);
   for (let it = 0; it < 100; it++) {
     const f = price(s) - otm;
     if (f > 0) hi = s;

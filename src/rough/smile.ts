@@ -80,22 +80,27 @@ export function computeSmile(input: SmileInput, maturity: number, strikes: numbe
   // the model's own level of volatility gives the at-the-money vega and the truncation's tolerance
   const level = Math.sqrt(typicalVariance(input.model, maturity));
   const floor = VEGA_FLOOR * vega(forward, forward, maturity, level);
-  const vegas = (calls: Float64Array) =>
+  // each strike's implied vol, Newton started at its last one (the model's level at first): 3 to 4 steps, not 4 to 14
+  const guess = new Float64Array(strikes.length).fill(level);
+  const ivs = (calls: Float64Array) =>
     Float64Array.from(strikes, (K, i) => {
-      const iv = impliedVol(forward, K, maturity, calls[i]);
-      return Number.isFinite(iv) ? vega(forward, K, maturity, iv) : 0;
+      const iv = impliedVol(forward, K, maturity, calls[i], guess[i]);
+      if (Number.isFinite(iv)) guess[i] = iv;
+      return iv;
     });
-  const priceTols = (calls: Float64Array) => vegas(calls).map((v) => ivTol * Math.max(floor, v));
+  const vegas = (iv: Float64Array) => Float64Array.from(strikes, (K, i) => (Number.isFinite(iv[i]) ? vega(forward, K, maturity, iv[i]) : 0));
+  const priceTols = (calls: Float64Array) => vegas(ivs(calls)).map((v) => ivTol * Math.max(floor, v));
   // the truncation's tail at ivTol times the floor: every held strike's vega is at least the floor, so the tail costs
   // each at most ivTol / 2 in implied vol (a vega from the model's level instead underestimated a skewed wing's)
   const truncTol = opts.tol ?? ivTol * floor;
   const { calls, plan, error, errors } = forwardCalls(input.model, maturity, forward, strikes, { tol: truncTol, steps: opts.steps, valueTol: opts.tol === undefined ? priceTols : undefined });
-  const v = vegas(calls);
+  const iv = ivs(calls);
+  const v = vegas(iv);
   const rows = strikes.map((K, i) => ({
     strike: K,
     call: df * calls[i],
     put: df * (calls[i] - forward + K),
-    impliedVol: impliedVol(forward, K, maturity, calls[i]),
+    impliedVol: iv[i],
     ivError: v[i] > 0 ? errors[i] / v[i] : NaN,
     held: opts.tol !== undefined || v[i] >= floor,
   }));

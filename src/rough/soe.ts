@@ -21,7 +21,8 @@ export interface Soe {
 export function fractionalKernelSoe(alpha: number, delta: number, T: number, tol = 1e-10): Soe {
   if (alpha === 1) return { x: Float64Array.of(0), c: Float64Array.of(1), error: 0 };
   const C = 1 / (gamma(alpha) * gamma(1 - alpha));
-  const kernel = (t: number) => t ** (alpha - 1) / gamma(alpha);
+  const gammaAlpha = gamma(alpha);
+  const kernel = (t: number) => t ** (alpha - 1) / gammaAlpha;
   for (let order = 2; ; order += 2) {
     const x: number[] = [];
     const c: number[] = [];

@@ -80,6 +80,18 @@ describe('the installed package', () => {
     expect(typo.stdout).toMatch(/strik/);
   });
 
+  it('prices a rough Heston smile with the shipped build/rough.wasm (QuantLib reference prices), and without it says what to run', () => {
+    const ref = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'reference', 'rough-heston-quantlib.json'), 'utf8'));
+    const bin = join(project, 'node_modules', '.bin', 'vmot');
+    const args = ['smile', join(project, 'node_modules', 'vmot', 'examples', 'rough-heston-quantlib.json'), '--model', 'rough-heston', '--maturity', '1', '--strikes', '75,100,130', '--json'];
+    const smile = JSON.parse(sh(bin, args));
+    for (const row of smile.rows) expect(Math.abs(row.call - ref.calls['1'][String(row.strike)])).toBeLessThan(2e-4);
+    rmSync(join(project, 'node_modules', 'vmot', 'build', 'rough.wasm'));
+    const r = spawnSync(bin, args, { cwd: project, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^vmot: error: build\/rough\.wasm not found in .*: the rough Heston pricer needs it \(run "npm run build:wasm"\)\n$/);
+  });
+
   it('says so on stderr when an install lacks the compiled kernels, and falls back', () => {
     for (const k of ['relaxed-simd', 'simd']) rmSync(join(project, 'node_modules', 'vmot', 'build', `kernel-${k}.wasm`));
     rmSync(join(project, 'node_modules', 'vmot', 'native', 'build'), { recursive: true, force: true });

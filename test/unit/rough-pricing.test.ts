@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { VmotError } from '../../src/core/errors.js';
 import gamma from '@stdlib/math-base-special-gamma';
-import { solveFractionalRiccati } from '../../src/rough/adams.js';
+import { productWeights, solveFractionalRiccati } from '../../src/rough/adams.js';
 import { logMgf } from '../../src/rough/charfn.js';
 import { fractionalKernelSoe } from '../../src/rough/soe.js';
 import { forwardCalls } from '../../src/rough/fourier.js';
@@ -112,18 +112,21 @@ describe('rough Heston Fourier pricing', () => {
       const us = [1, 4, 10];
       const m = us.length;
       const batch = { m, c0re: Float64Array.from(us, (u) => -0.5 * (u * u + 0.25)), c0im: new Float64Array(m), c1re: new Float64Array(m).fill(-0.44), c1im: Float64Array.from(us, (u) => -0.28 * u), c2: 0 };
-      const errors = [100, 200].map((n) => {
-        const sol = solveFractionalRiccati(batch, alpha, 1, n);
-        return us.map((_, j) => {
-          const e = exact(alpha, batch.c0re[j], batch.c1re[j], batch.c1im[j]);
-          return Math.hypot(sol.psiRe[n * m + j] - e.re, sol.psiIm[n * m + j] - e.im) / Math.hypot(e.re, e.im);
+      // both histories: exact product integration (the default up to EXACT_HISTORY_STEPS) and the sum of exponentials
+      for (const history of ['exact', 'soe'] as const) {
+        const errors = [100, 200].map((n) => {
+          const sol = solveFractionalRiccati(batch, alpha, 1, n, history);
+          return us.map((_, j) => {
+            const e = exact(alpha, batch.c0re[j], batch.c1re[j], batch.c1im[j]);
+            return Math.hypot(sol.psiRe[n * m + j] - e.re, sol.psiIm[n * m + j] - e.im) / Math.hypot(e.re, e.im);
+          });
         });
-      });
-      us.forEach((_, j) => {
-        expect(errors[1][j]).toBeLessThan(1e-4);
-        expect(errors[0][j] / errors[1][j]).toBeGreaterThan(3.5);
-        expect(errors[0][j] / errors[1][j]).toBeLessThan(4.5);
-      });
+        us.forEach((_, j) => {
+          expect(errors[1][j]).toBeLessThan(1e-4);
+          expect(errors[0][j] / errors[1][j]).toBeGreaterThan(3.5);
+          expect(errors[0][j] / errors[1][j]).toBeLessThan(4.5);
+        });
+      }
     }
   });
 
@@ -161,9 +164,36 @@ describe('rough Heston Fourier pricing', () => {
     }
   });
 
+  it('the product-integration weights integrate linear functions exactly: I^beta 1 = t^beta / Gamma(beta + 1), I^beta s = t^(beta+1) / Gamma(beta + 2)', () => {
+    const t = Float64Array.from({ length: 41 }, (_, k) => 1.7 * (k / 40) ** 2);
+    for (const beta of [0.6, 1, 1.6]) {
+      for (const r of [1, 7, 40]) {
+        const w = productWeights(beta, t, r);
+        expect(w.length).toBe(r + 1);
+        const one = w.reduce((a, x) => a + x, 0);
+        const lin = w.reduce((a, x, i) => a + x * t[i], 0);
+        expect(Math.abs(one / (t[r] ** beta / gammaFn(beta + 1)) - 1)).toBeLessThan(1e-13);
+        expect(Math.abs(lin / (t[r] ** (beta + 1) / gammaFn(beta + 2)) - 1)).toBeLessThan(1e-13);
+      }
+    }
+  });
+
+  it('the exact and the sum-of-exponentials histories give the same solution to the accuracy of the sum', () => {
+    const m = 6;
+    const batch = { m, c0re: Float64Array.from({ length: m }, (_, j) => -0.5 * (4 * j * j + 0.25)), c0im: Float64Array.from({ length: m }, (_, j) => -j), c1re: new Float64Array(m).fill(-0.3), c1im: Float64Array.from({ length: m }, (_, j) => -0.28 * 2 * j), c2: 0.08 };
+    const a = solveFractionalRiccati(batch, 0.6, 0.5, 64, 'exact');
+    const b = solveFractionalRiccati(batch, 0.6, 0.5, 64, 'soe');
+    for (let i = 0; i < a.psiRe.length; i++) {
+      const scale = Math.hypot(a.psiRe[i], a.psiIm[i]) + 1e-3;
+      expect(Math.hypot(a.psiRe[i] - b.psiRe[i], a.psiIm[i] - b.psiIm[i]) / scale).toBeLessThan(1e-7);
+    }
+  });
+
   it('Black-Scholes implied volatility inverts Black prices, and rejects arbitrageable prices', () => {
     for (const [K, s] of [[60, 0.35], [100, 0.2], [150, 0.15], [100, 1.5]]) {
       expect(impliedVol(100, K, 0.7, blackCall(100, K, 0.7, s))).toBeCloseTo(s, 10);
+      // from a starting guess, near or far (outside the bracket it is ignored), the same volatility
+      for (const guess of [s * 1.01, 0.05, 3]) expect(Math.abs(impliedVol(100, K, 0.7, blackCall(100, K, 0.7, s), guess) - s)).toBeLessThan(1e-10);
     }
     expect(impliedVol(100, 90, 1, 9.5)).toBeNaN();
     expect(impliedVol(100, 90, 1, 100.5)).toBeNaN();
