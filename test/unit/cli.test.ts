@@ -16,6 +16,16 @@ describe('vmot command conventions', () => {
     expect(h.status).toBe(0);
     expect(h.stdout).toMatch(/Exit codes: 0 ok; 2 usage error or bad input/);
   });
+  it('--help lists every command (each loaded only when it runs); a command after a global option runs, an unknown one is a usage error', () => {
+    const h = vmot('--help');
+    expect(h.status).toBe(0);
+    const listed = [...h.stdout.matchAll(/^ {2}([a-z][a-z-]*)(?= )/gm)].map((m) => m[1]);
+    expect(listed).toEqual(['bounds', 'report', 'rmot', 'compare', 'fit-rough', 'marginals', 'hedge', 'smile', 'book', 'worker', 'help']);
+    const s = vmot('--debug', 'smile', 'examples/rough-heston-quantlib.json', '--model', 'rough-heston', '--maturity', '1', '--strikes', '100', '--json');
+    expect(s.status).toBe(0);
+    expect(JSON.parse(s.stdout).rows).toHaveLength(1);
+    for (const name of ['no-such-command', 'constructor']) expect(vmot(name).status).toBe(2);
+  });
   it('exits 2 on a usage error and on bad input, 3 when a check finds a problem', () => {
     expect(vmot('bounds', 'examples/gaussian-d2.json', '--steps', 'ten').status).toBe(2);
     expect(vmot('bounds', '--no-such-option').status).toBe(2);
