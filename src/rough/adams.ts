@@ -149,10 +149,10 @@ function soeHistory(alpha: number, t: Float64Array, m: number): History {
 /**
  * Runs the scheme on the graded mesh t of n steps over [0, T], the history exactly up to EXACT_HISTORY_STEPS steps
  * and by the sum of exponentials above (or as `history` says); the loops run in the kernel (wasm.ts). Places
- * `extra` arrays after its own (copied in) and returns where everything is: c0, c1 (re, im), h (re, im), psi (re, im),
+ * `extra` arrays after its own (a Float64Array is copied in, a number is that many zeros) and returns where everything is: c0, c1 (re, im), h (re, im), psi (re, im),
  * F (re, im), then the extra arrays, then the history's.
  */
-function run(b: RiccatiBatch, alpha: number, t: Float64Array, history: 'exact' | 'soe', extra: Float64Array[]): { ptr: number[]; view: Float64Array[] } {
+function run(b: RiccatiBatch, alpha: number, t: Float64Array, history: 'exact' | 'soe', extra: (Float64Array | number)[]): { ptr: number[]; view: Float64Array[] } {
   const m = b.m;
   const n = t.length - 1;
   const past = history === 'exact' ? exactHistory(alpha, t) : soeHistory(alpha, t, m);
@@ -193,7 +193,7 @@ export function solveFractionalRiccati(b: RiccatiBatch, alpha: number, T: number
  */
 export function integrateFractionalRiccati(b: RiccatiBatch, alpha: number, T: number, n: number, wF: Float64Array, wPsi: Float64Array, history = historyFor(n)): { re: Float64Array; im: Float64Array } {
   const m = b.m;
-  const { ptr, view } = run(b, alpha, gradedMesh(T, n), history, [wF, wPsi, new Float64Array(4 * m)]);
+  const { ptr, view } = run(b, alpha, gradedMesh(T, n), history, [wF, wPsi, 4 * m]);
   const kernel = roughKernel();
   const [psiRe, psiIm, fRe, fIm, pF, pPsi, out] = ptr.slice(6);
   kernel.rowSum(m, n + 1, pF, fRe, fIm, out, out + 8 * m);

@@ -23,6 +23,9 @@ export interface RoughKernel extends Omit<Exports, 'heapBase'> {
   place(lengths: readonly number[]): { ptr: number[]; view: Float64Array[] };
 }
 
+/** WebAssembly's page (64 KiB). */
+const PAGE = 65536;
+
 let kernel: RoughKernel | undefined;
 
 /** The kernel built from assembly/rough.ts by `npm run build:wasm` (shipped in the package's build/), compiled once per process. */
@@ -41,15 +44,22 @@ export function roughKernel(): RoughKernel {
     oscillations: exports.oscillations,
     fourierSum: exports.fourierSum,
     place(lengths) {
-      let end = Math.ceil(base / 8) * 8;
+      const start = Math.ceil(base / 8) * 8;
+      let end = start;
       const ptr = lengths.map((n) => {
         const p = end;
         end += 8 * n;
         return p;
       });
-      const pages = Math.ceil(end / 65536) - memory.buffer.byteLength / 65536;
-      if (pages > 0) memory.grow(pages);
-      new Uint8Array(memory.buffer, ptr[0] ?? 0, end - (ptr[0] ?? 0)).fill(0);
+      const pages = Math.ceil(end / PAGE) - memory.buffer.byteLength / PAGE;
+      if (pages > 0) {
+        try {
+          memory.grow(pages);
+        } catch {
+          throw new VmotError(`the rough Heston pricer needs ${(end / 2 ** 20).toFixed(0)} MiB of WebAssembly memory, more than this runtime grants: ask for fewer Riccati steps (a looser tolerance) or fewer strikes`);
+        }
+      }
+      new Uint8Array(memory.buffer, start, end - start).fill(0);
       return { ptr, view: ptr.map((p, i) => new Float64Array(memory.buffer, p, lengths[i])) };
     },
   };
