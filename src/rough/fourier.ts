@@ -51,6 +51,9 @@ function checkFinite(L: ComplexArray, j: number, v: number, n: number, T: number
     throw new VmotError(`characteristic function is not finite at u = ${v.toPrecision(4)} with ${n} steps (T = ${T}); the Riccati solver did not converge`);
 }
 
+/** Entries of the Fourier sum's tables of cos(v k) and sin(v k) kept or made at once (8 MiB each). */
+const TABLE_ENTRIES = 2 ** 20;
+
 /** Probes of the truncation solved together: each equation of a Riccati batch is solved on its own, so as alone. */
 const PROBE_BATCH = 8;
 
@@ -225,30 +228,42 @@ export function forwardCalls(model: RoughHeston, T: number, forward: number, str
       ? [{ uMax: opts.uMax, tailBound: NaN }, { uMax: Infinity, tailBound: NaN }]
       : chooseTruncation(model, T, 0.5, (v) => sqrtFK / (Math.PI * (v * v + 0.25)), [opts.tol / 2, opts.tol * 100]);
   const q = fourierNodes(model, T, trunc.uMax, kMax, opts);
-  // Re[exp(i v k + L)] = |.| (cos(v k) cos(Im L) - sin(v k) sin(Im L)): the strikes' oscillations cos(v_j k), sin(v_j k)
-  // once, so that each evaluation costs one exponential per node and a product with them (in the kernel, wasm.ts)
+  // Re[exp(i v k + L)] = |.| (cos(v k) cos(Im L) - sin(v k) sin(Im L)): the oscillations cos(v_j k_i), sin(v_j k_i)
+  // as tables, so that each evaluation costs one exponential per node and a product with them (in the kernel,
+  // wasm.ts); made once when they fit in TABLE_ENTRIES, else block by block of strikes at each evaluation
   const S = strikes.length;
   const J = q.x.length;
+  const ks = Float64Array.from(strikes, (K) => Math.log(forward / K));
   const kernel = roughKernel();
-  const table = (() => {
-    const { ptr, view } = kernel.place([J, S, J * S, J * S]);
+  const width = Math.max(1, Math.floor(TABLE_ENTRIES / J));
+  const blocks = Array.from({ length: Math.ceil(S / width) }, (_, b) => ({ lo: b * width, hi: Math.min(S, (b + 1) * width) }));
+  // places nodes, the block's log-strikes, its two tables and the sums, with the tables filled
+  const placeBlock = (lo: number, hi: number, tables?: Float64Array[]) => {
+    const n = hi - lo;
+    const { ptr, view } = kernel.place([J, n, J * n, J * n, J, J, n]);
     view[0].set(q.x);
-    view[1].set(strikes.map((K) => Math.log(forward / K)));
-    kernel.oscillations(J, S, ptr[0], ptr[1], ptr[2], ptr[3]);
-    return [view[2].slice(), view[3].slice()];
-  })();
+    view[1].set(ks.subarray(lo, hi));
+    if (tables) tables.forEach((t, i) => view[2 + i].set(t));
+    else kernel.oscillations(J, n, ptr[0], ptr[1], ptr[2], ptr[3]);
+    return { ptr, view };
+  };
+  const kept = blocks.length === 1 ? placeBlock(0, S).view.slice(2, 4).map((t) => t.slice()) : undefined;
   const evaluate = (L: ComplexArray) => {
-    const { ptr, view } = kernel.place([J * S, J * S, J, J, S]);
-    view[0].set(table[0]);
-    view[1].set(table[1]);
+    const z = [new Float64Array(J), new Float64Array(J)];
     for (let j = 0; j < J; j++) {
       const v = q.x[j];
       const a = (q.w[j] * Math.exp(L.re[j])) / (v * v + 0.25);
-      view[2][j] = a * Math.cos(L.im[j]);
-      view[3][j] = a * Math.sin(L.im[j]);
+      z[0][j] = a * Math.cos(L.im[j]);
+      z[1][j] = a * Math.sin(L.im[j]);
     }
-    kernel.fourierSum(J, S, ptr[2], ptr[3], ptr[0], ptr[1], ptr[4]);
-    const sum = view[4];
+    const sum = new Float64Array(S);
+    for (const { lo, hi } of blocks) {
+      const { ptr, view } = placeBlock(lo, hi, kept);
+      view[4].set(z[0]);
+      view[5].set(z[1]);
+      kernel.fourierSum(J, hi - lo, ptr[4], ptr[5], ptr[2], ptr[3], ptr[6]);
+      sum.set(view[6], lo);
+    }
     return Float64Array.from(strikes, (K, i) => forward - (Math.sqrt(forward * K) / Math.PI) * sum[i]);
   };
   const plan = (steps: number): FourierPlan => ({ uMax: trunc.uMax, steps, nodes: q.x.length, tailBound: trunc.tailBound });

@@ -80,7 +80,8 @@ export function computeSmile(input: SmileInput, maturity: number, strikes: numbe
   // the model's own level of volatility gives the at-the-money vega and the truncation's tolerance
   const level = Math.sqrt(typicalVariance(input.model, maturity));
   const floor = VEGA_FLOOR * vega(forward, forward, maturity, level);
-  // each strike's implied vol, Newton started at its last one (the model's level at first): 3 to 4 steps, not 4 to 14
+  // each strike's implied vol, Newton started at its last one (the model's level at first): after the first round
+  // mostly 3 steps (measured; 4 to 14 from mid-bracket)
   const guess = new Float64Array(strikes.length).fill(level);
   const ivs = (calls: Float64Array) =>
     Float64Array.from(strikes, (K, i) => {

@@ -164,6 +164,18 @@ describe('rough Heston Fourier pricing', () => {
     }
   });
 
+  it('the Fourier sum over many strikes (its cos/sin tables made block by block) gives each strike the same price as a short list with the same nodes', () => {
+    const F = 100;
+    const many = Array.from({ length: 12001 }, (_, i) => F * Math.exp(-0.4 + (0.7 * i) / 12000));
+    const few = many.filter((_, i) => i % 1000 === 0);
+    const a = forwardCalls(standard, 0.5, F, many, { tol: 1e-6, steps: 64 });
+    const b = forwardCalls(standard, 0.5, F, few, { tol: 1e-6, steps: 64 });
+    // the same truncation and nodes (the list's ends are the same), and tables of more than two blocks
+    expect([a.plan.uMax, a.plan.nodes]).toEqual([b.plan.uMax, b.plan.nodes]);
+    expect(a.plan.nodes * many.length).toBeGreaterThan(2 ** 21);
+    few.forEach((_, i) => expect(a.calls[1000 * i]).toBe(b.calls[i]));
+  });
+
   it('the product-integration weights integrate linear functions exactly: I^beta 1 = t^beta / Gamma(beta + 1), I^beta s = t^(beta+1) / Gamma(beta + 2)', () => {
     const t = Float64Array.from({ length: 41 }, (_, k) => 1.7 * (k / 40) ** 2);
     for (const beta of [0.6, 1, 1.6]) {
