@@ -1,6 +1,6 @@
 // Inner loops of the rough Heston pricer in f64 on this module's own memory: the fractional Adams-Moulton scheme for
 // the Riccati equation (src/rough/adams.ts, [DFF02] on a graded mesh) and the Fourier sum over strikes
-// (src/rough/fourier.ts, Lewis 2001). Compiled code from the first call, where the same loops in JavaScript run
+// (src/rough/fourier.ts, [Lew01]). Compiled code from the first call, where the same loops in JavaScript run
 // unoptimized and box every number for most of a short `vmot smile` process. Every pointer is a byte offset at or
 // above heapBase(); arrays are struct of arrays, equation j at offset 8 j.
 
