@@ -292,11 +292,10 @@ export function groupRows(specs: NetSpec[], inputs: Float32Array[], B: number, g
 
 /**
  * Writes the backward seeds dL/dnet_k = w_k / B - gamma m_k (c - phi)^+ / B of a tile's rows into
- * column 0 of the seed buffer. A holding (w_k = 0) gets exactly zero from the rows with
- * (c - phi)^+ = 0; when they are more than half the tile, those rows are dropped: the others' inputs and activations
- * move forward in place and the gradient sums are the same, less the added zeros (moving a row costs more than its
- * backward pass, so fewer dropped rows are kept with their zero seeds; the sums are then the same, as a zero seed
- * adds zeros). Returns the number of rows kept.
+ * column 0 of the seed buffer. A holding (w_k = 0) gets exactly zero from the rows with (c - phi)^+ = 0. When those
+ * rows are more than half the tile they are dropped (the others' inputs and activations move forward in place);
+ * otherwise they stay with their zero seeds, as moving a row costs more than its backward pass. Either way the
+ * gradient sums are the same, a zero seed adding exact zeros. Returns the number of rows kept.
  */
 function seedRows(layout: Layout, f32: Float32Array, spec: JobSpec, io: IoLayout, k: number, s: number, n: number, scratch: number): number {
   const net = layout.nets[k];
